@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The last code the boot kernel runs.  It is copied into a safe page (one
+ * the image does not use) and entered there through the boot kernel's
+ * direct map, which the temporary page tables map at the same address.
+ * It uses no stack and no data outside safe pages, because every other
+ * page may be overwritten by the copy.
+ *
+ * In:	%rdi temporary page tables (physical)
+ *	%rsi first page of the copy list (struct torpor_pbe_page, direct map)
+ *	%rdx the image kernel's page tables (physical), passed on in %rdi
+ *	%rcx the image's landing point, mapped by the temporary tables
+ *
+ * It lives in .rodata: it is only ever executed from its copy.
+ */
+#include <linux/linkage.h>
+#include <asm/page_types.h>
+#include <asm/processor-flags.h>
+
+	.section .rodata, "a"
+	.balign 16
+SYM_DATA_START(torpor_trampoline)
+	endbr64
+	movq	%rdx, %r8
+	movq	%rcx, %r9
+	movq	%rdi, %cr3
+
+	/* The boot kernel's global entries would survive the CR3 switch. */
+	movq	%cr4, %rax
+	movq	%rax, %rcx
+	andq	$~X86_CR4_PGE, %rcx
+	movq	%rcx, %cr4
+	movq	%rax, %cr4
+
+	cld
+	movq	%rsi, %r10
+.Lpage:
+	testq	%r10, %r10
+	jz	.Lland
+	movq	8(%r10), %r11		/* pairs in this page */
+	leaq	16(%r10), %rdx
+.Lpair:
+	testq	%r11, %r11
+	jz	.Lnext_page
+	movq	(%rdx), %rsi
+	movq	8(%rdx), %rdi
+	movl	$(PAGE_SIZE / 8), %ecx
+	testq	%rsi, %rsi
+	jz	.Lzero
+	rep movsq
+	jmp	.Lnext_pair
+.Lzero:
+	xorl	%eax, %eax
+	rep stosq
+.Lnext_pair:
+	addq	$16, %rdx
+	decq	%r11
+	jmp	.Lpair
+.Lnext_page:
+	movq	(%r10), %r10
+	jmp	.Lpage
+
+.Lland:
+	movq	%r8, %rdi
+	jmp	*%r9
+SYM_DATA_END_LABEL(torpor_trampoline, SYM_L_GLOBAL, torpor_trampoline_end)
+

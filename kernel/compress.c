@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Compression workers.  The writer thread fills blocks with pointers to
+ * snapshot pages and queues them; each worker copies a block's pages into
+ * its own staging buffer, compresses them with LZ4 into the block's output
+ * and checksums the result.  Blocks come back in completion order, which
+ * the format allows, so no worker ever waits for a slower one.
+ */
+#include <linux/cpumask.h>
+#include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/lz4.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "compress.h"
+#include "crc.h"
+#include "torpor_image.h"
+
+/* Blocks per worker: enough that workers never starve while one is packed. */
+#define TORPOR_BLOCKS_PER_WORKER	4
+#define TORPOR_BLOCK_MAX_BYTES \
+	(sizeof(struct torpor_block_head) + TORPOR_BLOCK_PAGES * PAGE_SIZE)
+
+struct torpor_worker {
+	struct torpor_compress *c;
+	struct task_struct *task;
+	void *lz4_mem;
+	void *staging;
+};
+
+static void torpor_compress_block(struct torpor_worker *w,
+				  struct torpor_block *b)
+{
+	struct torpor_block_head *head = b->out;
+	char *payload = (char *)(head + 1);
+	int raw = b->npages * PAGE_SIZE;
+	unsigned int i;
+	int clen;
+
+	for (i = 0; i < b->npages; i++)
+		memcpy(w->staging + i * PAGE_SIZE, b->src[i], PAGE_SIZE);
+	/* A payload as long as the input means "stored raw". */
+	clen = LZ4_compress_default(w->staging, payload, raw, raw - 1,
+				    w->lz4_mem);
+	if (clen <= 0) {
+		memcpy(payload, w->staging, raw);
+		clen = raw;
+	}
+	*head = (struct torpor_block_head){
+		.magic = cpu_to_le32(TORPOR_BLOCK_MAGIC),
+		.clen = cpu_to_le32(clen),
+		.crc = cpu_to_le32(torpor_crc32c(payload, clen)),
+		.npages = cpu_to_le32(b->npages),
+		.first_data_page = cpu_to_le64(b->first_data_page),
+	};
+	head->head_crc = cpu_to_le32(torpor_crc32c(head, sizeof(*head)));
+	b->len = sizeof(*head) + clen;
+}
+
+static struct torpor_block *torpor_compress_pop(struct torpor_compress *c)
+{
+	struct torpor_block *b;
+
+	spin_lock(&c->lock);
+	b = list_first_entry_or_null(&c->todo, struct torpor_block, node);
+	if (b)
+		list_del(&b->node);
+	spin_unlock(&c->lock);
+	return b;
+}
+
+static int torpor_compress_worker(void *data)
+{
+	struct torpor_worker *w = data;
+	struct torpor_compress *c = w->c;
+	struct torpor_block *b;
+
+	for (;;) {
+		wait_event_idle(c->todo_wait,
+				(b = torpor_compress_pop(c)) ||
+				kthread_should_stop());
+		if (!b)
+			return 0;
+		torpor_compress_block(w, b);
+		spin_lock(&c->lock);
+		list_add_tail(&b->node, &c->done);
+		spin_unlock(&c->lock);
+		wake_up(&c->done_wait);
+	}
+}
+
+static int torpor_worker_start(struct torpor_compress *c,
+			       struct torpor_worker *w, unsigned int id)
+{
+	w->c = c;
+	w->lz4_mem = kvmalloc(LZ4_MEM_COMPRESS, GFP_KERNEL);
+	w->staging = kvmalloc(TORPOR_BLOCK_PAGES * PAGE_SIZE, GFP_KERNEL);
+	if (!w->lz4_mem || !w->staging)
+		return -ENOMEM;
+	w->task = kthread_run(torpor_compress_worker, w, "torpor_lz4/%u", id);
+	if (IS_ERR(w->task)) {
+		int err = PTR_ERR(w->task);
+
+		w->task = NULL;
+		return err;
+	}
+	return 0;
+}
+
+static void torpor_worker_stop(struct torpor_worker *w)
+{
+	if (w->task)
+		kthread_stop(w->task);
+	kvfree(w->staging);
+	kvfree(w->lz4_mem);
+}
+
+static int torpor_compress_alloc_blocks(struct torpor_compress *c)
+{
+	unsigned int i;
+
+	c->nr_blocks = c->nr_workers * TORPOR_BLOCKS_PER_WORKER;
+	c->blocks = kcalloc(c->nr_blocks, sizeof(*c->blocks), GFP_KERNEL);
+	if (!c->blocks)
+		return -ENOMEM;
+	for (i = 0; i < c->nr_blocks; i++) {
+		c->blocks[i].out = kvmalloc(TORPOR_BLOCK_MAX_BYTES, GFP_KERNEL);
+		if (!c->blocks[i].out)
+			return -ENOMEM;
+		list_add_tail(&c->blocks[i].node, &c->free);
+	}
+	return 0;
+}
+
+int torpor_compress_start(struct torpor_compress *c)
+{
+	unsigned int i;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	spin_lock_init(&c->lock);
+	INIT_LIST_HEAD(&c->free);
+	INIT_LIST_HEAD(&c->todo);
+	INIT_LIST_HEAD(&c->done);
+	init_waitqueue_head(&c->todo_wait);
+	init_waitqueue_head(&c->done_wait);
+	c->nr_workers = num_online_cpus();
+	c->workers = kcalloc(c->nr_workers, sizeof(*c->workers), GFP_KERNEL);
+	if (!c->workers)
+		return -ENOMEM;
+	err = torpor_compress_alloc_blocks(c);
+	for (i = 0; !err && i < c->nr_workers; i++)
+		err = torpor_worker_start(c, &c->workers[i], i);
+	if (err)
+		torpor_compress_stop(c);
+	return err;
+}
+
+/* Also the error path: stops the workers before any block is freed. */
+void torpor_compress_stop(struct torpor_compress *c)
+{
+	unsigned int i;
+
+	for (i = 0; c->workers && i < c->nr_workers; i++)
+		torpor_worker_stop(&c->workers[i]);
+	for (i = 0; c->blocks && i < c->nr_blocks; i++)
+		kvfree(c->blocks[i].out);
+	kfree(c->blocks);
+	kfree(c->workers);
+	c->blocks = NULL;
+	c->workers = NULL;
+}
+
+/* An empty block, or NULL when all are busy: collect one first. */
+struct torpor_block *torpor_compress_get(struct torpor_compress *c)
+{
+	struct torpor_block *b;
+
+	spin_lock(&c->lock);
+	b = list_first_entry_or_null(&c->free, struct torpor_block, node);
+	if (b)
+		list_del(&b->node);
+	spin_unlock(&c->lock);
+	if (b)
+		b->npages = 0;
+	return b;
+}
+
+void torpor_compress_queue(struct torpor_compress *c, struct torpor_block *b)
+{
+	spin_lock(&c->lock);
+	list_add_tail(&b->node, &c->todo);
+	c->outstanding++;
+	spin_unlock(&c->lock);
+	wake_up(&c->todo_wait);
+}
+
+static struct torpor_block *torpor_compress_pop_done(struct torpor_compress *c,
+						     bool *idle)
+{
+	struct torpor_block *b;
+
+	spin_lock(&c->lock);
+	b = list_first_entry_or_null(&c->done, struct torpor_block, node);
+	if (b) {
+		list_del(&b->node);
+		c->outstanding--;
+	}
+	*idle = !c->outstanding;
+	spin_unlock(&c->lock);
+	return b;
+}
+
+/*
+ * A finished block, in completion order.  NULL when none is ready and
+ * @wait is false, or when nothing is outstanding.
+ */
+struct torpor_block *torpor_compress_collect(struct torpor_compress *c,
+					     bool wait)
+{
+	struct torpor_block *b;
+	bool idle;
+
+	b = torpor_compress_pop_done(c, &idle);
+	if (b || !wait || idle)
+		return b;
+	wait_event(c->done_wait, (b = torpor_compress_pop_done(c, &idle)) || idle);
+	return b;
+}
+
+void torpor_compress_put(struct torpor_compress *c, struct torpor_block *b)
+{
+	spin_lock(&c->lock);
+	list_add(&b->node, &c->free);
+	spin_unlock(&c->lock);
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Takeover of the kernel's hibernation entry points.
+ *
+ * A livepatch replaces two vmlinux functions so that every path into
+ * hibernation or resume leads to torpor and the kernel's own image code is
+ * never run:
+ *  - hibernate(), behind "echo disk > /sys/power/state" (and autosleep);
+ *  - resume_store(), behind "echo MAJ:MIN > /sys/power/resume", which is
+ *    how initramfs-tools and dracut ask for a resume.
+ * Livepatching is the kernel's supported way for a module to redirect a
+ * function.  It pins the module while enabled: unloading takes
+ * "echo 0 > /sys/kernel/livepatch/torpor/enabled" first, then rmmod.
+ */
+
+#include <linux/blkdev.h>
+#include <linux/compiler.h>
+#include <linux/kdev_t.h>
+#include <linux/kobject.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/suspend.h>
+
+#include "entry.h"
+#include "hibernate.h"
+#include "ksyms.h"
+#include "resume.h"
+
+static int torpor_entry_hibernate(void)
+{
+	return torpor_hibernate();
+}
+
+/**
+ * torpor_entry_parse_resume - parse a resume device as resume_store() does
+ * @str: "MAJ:MIN", "MAJ:MIN:OFFSET" (offset in pages) or a device path
+ * @dev: receives the device
+ * @offset: receives OFFSET if @str has one, else is left alone
+ */
+int torpor_entry_parse_resume(const char *str, dev_t *dev, sector_t *offset)
+{
+	unsigned int maj, min;
+	unsigned long long off;
+	char dummy;
+
+	if (sscanf(str, "%u:%u:%llu%c", &maj, &min, &off, &dummy) == 3)
+		*offset = off;
+	else if (sscanf(str, "%u:%u%c", &maj, &min, &dummy) != 2)
+		return lookup_bdev(str, dev);
+	*dev = MKDEV(maj, min);
+	if (MAJOR(*dev) != maj || MINOR(*dev) != min)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * torpor_entry_resume - set the resume device and resume from it
+ * @dev: the device holding the swap area
+ * @offset: where the swap area starts, in pages (swap files)
+ *
+ * Like the kernel, the resume device is also where the next hibernation
+ * writes its image.
+ *
+ * Return: 0 if there was no image, -errno if the image was refused (and
+ * logged); never returns when an image is restored.
+ */
+int torpor_entry_resume(dev_t dev, sector_t offset)
+{
+	unsigned int sleep_flags;
+
+	sleep_flags = lock_system_sleep();
+	*torpor_ksym.swsusp_resume_device = dev;
+	*torpor_ksym.swsusp_resume_block = offset;
+	unlock_system_sleep(sleep_flags);
+
+	return torpor_resume(dev, offset);
+}
+
+static ssize_t torpor_entry_resume_store(struct kobject *kobj,
+					 struct kobj_attribute *attr,
+					 const char *buf, size_t n)
+{
+	sector_t offset = READ_ONCE(*torpor_ksym.swsusp_resume_block);
+	char *device;
+	dev_t dev;
+	int err;
+
+	if (!torpor_ksym.hibernation_available())
+		return n;
+	device = kstrndup(buf, n, GFP_KERNEL);
+	if (!device)
+		return -ENOMEM;
+	err = torpor_entry_parse_resume(strim(device), &dev, &offset);
+	kfree(device);
+	if (err)
+		return err;
+	return torpor_entry_resume(dev, offset) ?: n;
+}
+
+static struct klp_func torpor_entry_funcs[] = {
+	{
+		.old_name = "hibernate",
+		.new_func = torpor_entry_hibernate,
+	},
+	{
+		.old_name = "resume_store",
+		.new_func = torpor_entry_resume_store,
+	},
+	{ }
+};
+
+static struct klp_object torpor_entry_objs[] = {
+	{
+		/* name == NULL: vmlinux */
+		.funcs = torpor_entry_funcs,
+	},
+	{ }
+};
+
+static struct klp_patch torpor_entry_patch = {
+	.mod = THIS_MODULE,
+	.objs = torpor_entry_objs,
+};
+
+/**
+ * torpor_entry_mode - what /sys/power/disk asks for after hibernation
+ */
+enum torpor_mode torpor_entry_mode(void)
+{
+	switch (READ_ONCE(*torpor_ksym.hibernation_mode)) {
+	case TORPOR_KERNEL_HIB_PLATFORM:
+		return TORPOR_MODE_PLATFORM;
+	case TORPOR_KERNEL_HIB_REBOOT:
+		return TORPOR_MODE_REBOOT;
+#ifdef TORPOR_KERNEL_HIB_SUSPEND
+	case TORPOR_KERNEL_HIB_SUSPEND:
+		return TORPOR_MODE_SUSPEND;
+#endif
+	case TORPOR_KERNEL_HIB_TEST_RESUME:
+		return TORPOR_MODE_TEST_RESUME;
+	default:
+		return TORPOR_MODE_SHUTDOWN;
+	}
+}
+
+int torpor_entry_init(void)
+{
+	return klp_enable_patch(&torpor_entry_patch);
+}

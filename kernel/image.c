@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The image writer.  One pass over the snapshot feeds the compressors and
+ * builds the index; finished blocks are packed into stream pages and go to
+ * disk while later ones are still being compressed.  The index, the map
+ * chain and the header follow, and only once all of that is durable does
+ * the signature page point at the header: an image cut short anywhere
+ * leaves a plain swap area behind.
+ */
+#include <linux/cpumask.h>
+#include <linux/gfp.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+#include <linux/uuid.h>
+
+#include "compress.h"
+#include "crc.h"
+#include "image.h"
+#include "index.h"
+#include "snapshot.h"
+#include "stats.h"
+#include "ostream.h"
+#include "swap.h"
+
+#define TORPOR_SIG_OFFSET	(TORPOR_PAGE_SIZE - TORPOR_SIG_LEN)
+
+struct torpor_writer {
+	struct torpor_swap sw;
+	struct torpor_ostream out;
+	struct torpor_index idx;
+	struct torpor_compress comp;
+	struct torpor_block *block;	/* being filled */
+	struct page *sig;		/* the swap header page */
+	struct page *hdr_page;
+	struct torpor_image_header *hdr;
+	u64 start_ns;
+	u64 total;
+	u64 done;
+	u64 data_pages;
+	u64 zero_pages;
+	u64 nr_blocks;
+	unsigned int next_tenth;
+	/* For the tail, once the header page belongs to the block layer. */
+	u64 header_page;
+	__le32 header_crc;
+	u8 uuid[16];
+};
+
+static bool torpor_sig_is(struct page *page, const char *sig)
+{
+	return !memcmp(page_address(page) + TORPOR_SIG_OFFSET, sig,
+		       TORPOR_SIG_LEN);
+}
+
+static struct torpor_swap_tail *torpor_tail(struct page *page)
+{
+	return page_address(page) + TORPOR_TAIL_OFFSET;
+}
+
+/*
+ * The kernel refuses swapon without the swap signature, so a torpor
+ * signature on an active area is an image this kernel wrote (a test run,
+ * or a power-off that failed): stale, and given back to swap first.
+ */
+static int torpor_sig_check(struct torpor_swap *sw, struct page *page,
+			    bool *stale)
+{
+	union swap_header *sh = page_address(page);
+
+	*stale = torpor_sig_is(page, TORPOR_SIG) &&
+		 !memcmp(torpor_tail(page)->orig_sig, TORPOR_SWAP_SIG,
+			 TORPOR_SIG_LEN);
+	if (!*stale && !torpor_sig_is(page, TORPOR_SWAP_SIG)) {
+		pr_err("resume device %u:%u has no swap signature\n",
+		       MAJOR(sw->dev), MINOR(sw->dev));
+		return -EINVAL;
+	}
+	if (sh->info.nr_badpages > TORPOR_MAX_BADPAGES) {
+		pr_err("resume device %u:%u: bad-page list overlaps the image tail\n",
+		       MAJOR(sw->dev), MINOR(sw->dev));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int torpor_sig_restore(struct torpor_swap *sw, struct page *page)
+{
+	struct torpor_swap_tail *t = torpor_tail(page);
+
+	memset(t, 0, offsetof(struct torpor_swap_tail, sig));
+	memcpy(t->sig, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
+	return torpor_swap_rw(sw, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
+			      sw->sig_page, page);
+}
+
+/* Open the target and read its signature page into a new page. */
+static int torpor_target_open(struct torpor_swap *sw, struct page **sig,
+			      bool *stale)
+{
+	int err;
+
+	err = torpor_swap_open(sw);
+	if (err)
+		return err;
+	*sig = alloc_page(GFP_NOIO);
+	err = *sig ? 0 : -ENOMEM;
+	if (!err)
+		err = torpor_swap_rw(sw, REQ_OP_READ, sw->sig_page, *sig);
+	if (!err)
+		err = torpor_sig_check(sw, *sig, stale);
+	if (!err)
+		return 0;
+	if (*sig)
+		__free_page(*sig);
+	*sig = NULL;
+	torpor_swap_close(sw, false);
+	return err;
+}
+
+/**
+ * torpor_image_check_target - can an image be written?
+ *
+ * Cheap enough to run before anything is frozen: the resume device is set,
+ * is an active swap area and carries a swap signature.
+ *
+ * Return: 0 or a negative errno, with the reason logged.
+ */
+int torpor_image_check_target(void)
+{
+	struct torpor_swap *sw;
+	struct page *sig;
+	bool stale;
+	int err;
+
+	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
+	if (!sw)
+		return -ENOMEM;
+	err = torpor_target_open(sw, &sig, &stale);
+	if (!err) {
+		__free_page(sig);
+		torpor_swap_close(sw, false);
+	}
+	kfree(sw);
+	return err;
+}
+
+/* Over release and version as stored, which sit next to each other. */
+u32 torpor_image_kernel_hash(const struct torpor_image_header *h)
+{
+	BUILD_BUG_ON(offsetof(struct torpor_image_header, kernel_version) !=
+		     offsetof(struct torpor_image_header, kernel_release) +
+		     TORPOR_UTS_LEN);
+	return torpor_crc32c(h->kernel_release, 2 * TORPOR_UTS_LEN);
+}
+
+static void torpor_image_done(struct torpor_writer *wr, unsigned int pages)
+{
+	u64 ns;
+
+	wr->done += pages;
+	atomic64_add(pages, &torpor_stats.pages_done);
+	if (wr->done * 10 < (u64)wr->next_tenth * wr->total)
+		return;
+	ns = ktime_get_ns() - wr->start_ns;
+	pr_info("writing image: %llu%%, %llu MB/s\n",
+		div64_u64(wr->done * 100, wr->total),
+		div64_u64(wr->out.bytes * NSEC_PER_USEC, ns + 1));
+	wr->next_tenth = div64_u64(wr->done * 10, wr->total) + 1;
+}
+
+static int torpor_image_pack(struct torpor_writer *wr, struct torpor_block *b)
+{
+	int err = torpor_ostream_add(&wr->out, b->out, b->len);
+
+	wr->nr_blocks++;
+	torpor_image_done(wr, b->npages);
+	torpor_compress_put(&wr->comp, b);
+	return err;
+}
+
+/* Pack finished blocks; with @wait, every outstanding one. */
+static int torpor_image_pack_done(struct torpor_writer *wr, bool wait)
+{
+	struct torpor_block *b;
+	int err = 0;
+
+	while (!err && (b = torpor_compress_collect(&wr->comp, wait)))
+		err = torpor_image_pack(wr, b);
+	return err;
+}
+
+static int torpor_image_new_block(struct torpor_writer *wr)
+{
+	int err = torpor_image_pack_done(wr, false);
+
+	/* All blocks busy: at least one is outstanding, wait for it. */
+	while (!err && !(wr->block = torpor_compress_get(&wr->comp)))
+		err = torpor_image_pack(wr,
+					torpor_compress_collect(&wr->comp, true));
+	if (wr->block)
+		wr->block->first_data_page = wr->data_pages;
+	return err;
+}
+
+static int torpor_image_add_page(struct torpor_writer *wr, unsigned long pfn,
+				 const void *copy)
+{
+	bool zero = !memchr_inv(copy, 0, PAGE_SIZE);
+	int err;
+
+	err = torpor_index_add(&wr->idx, pfn, zero);
+	if (err)
+		return err;
+	if (zero) {
+		wr->zero_pages++;
+		atomic64_inc(&torpor_stats.zero_pages);
+		torpor_image_done(wr, 1);
+		return 0;
+	}
+	if (!wr->block) {
+		err = torpor_image_new_block(wr);
+		if (err)
+			return err;
+	}
+	wr->block->src[wr->block->npages++] = copy;
+	wr->data_pages++;
+	if (wr->block->npages == TORPOR_BLOCK_PAGES) {
+		torpor_compress_queue(&wr->comp, wr->block);
+		wr->block = NULL;
+	}
+	return 0;
+}
+
+static int torpor_image_write_data(struct torpor_writer *wr)
+{
+	struct torpor_snapshot_iter it;
+	const void *copy;
+	unsigned long pfn;
+	int err;
+
+	err = torpor_compress_start(&wr->comp);
+	if (err)
+		return err;
+	torpor_snapshot_iter_start(&it);
+	while (!err && torpor_snapshot_iter_next(&it, &pfn, &copy))
+		err = torpor_image_add_page(wr, pfn, copy);
+	if (!err && wr->block) {
+		torpor_compress_queue(&wr->comp, wr->block);
+		wr->block = NULL;
+	}
+	if (!err)
+		err = torpor_image_pack_done(wr, true);
+	torpor_compress_stop(&wr->comp);
+	return err;
+}
+
+static void torpor_image_fill_header(struct torpor_writer *wr,
+				     const struct torpor_image_meta *meta)
+{
+	struct torpor_image_header *h = wr->hdr;
+	u32 ranges, fingerprint;
+	u64 ram_pages, max_pfn;
+
+	h->magic = cpu_to_le32(TORPOR_IMAGE_MAGIC);
+	h->version = cpu_to_le32(TORPOR_FORMAT_VERSION);
+	h->header_size = cpu_to_le32(sizeof(*h));
+	strscpy(h->kernel_release, init_utsname()->release, TORPOR_UTS_LEN);
+	strscpy(h->kernel_version, init_utsname()->version, TORPOR_UTS_LEN);
+	h->kernel_hash = cpu_to_le32(torpor_image_kernel_hash(h));
+	h->arch = cpu_to_le32(TORPOR_ARCH_X86_64);
+	h->page_size = cpu_to_le32(PAGE_SIZE);
+	torpor_snapshot_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
+	h->ram_ranges = cpu_to_le32(ranges);
+	h->ram_pages = cpu_to_le64(ram_pages);
+	h->max_pfn = cpu_to_le64(max_pfn);
+	h->ram_fingerprint = cpu_to_le32(fingerprint);
+	h->nr_cpus = cpu_to_le32(num_online_cpus());
+	h->nr_pages = cpu_to_le64(wr->data_pages + wr->zero_pages);
+	h->nr_zero_pages = cpu_to_le64(wr->zero_pages);
+	h->nr_data_pages = cpu_to_le64(wr->data_pages);
+	h->compression = cpu_to_le32(TORPOR_COMP_LZ4);
+	h->block_pages = cpu_to_le32(TORPOR_BLOCK_PAGES);
+	h->nr_blocks = cpu_to_le64(wr->nr_blocks);
+	h->map_pages = cpu_to_le32(wr->out.map_pages);
+	h->flags = cpu_to_le32(meta->flags);
+	h->freeze_ns = cpu_to_le64(meta->freeze_ns);
+	h->prepare_ns = cpu_to_le64(meta->prepare_ns);
+	h->snapshot_ns = cpu_to_le64(meta->snapshot_ns);
+	h->write_ns = cpu_to_le64(ktime_get_ns() - wr->start_ns);
+	generate_random_uuid(h->image_uuid);
+	h->arch_data.x86_64 = meta->arch;
+	h->header_crc = cpu_to_le32(torpor_crc32c(h, sizeof(*h)));
+}
+
+/* Stream, index, map chain and header, all queued for writing. */
+static int torpor_image_write_body(struct torpor_writer *wr,
+				   const struct torpor_image_meta *meta)
+{
+	struct torpor_image_header *h = wr->hdr;
+	u64 map_page;
+	u32 crc;
+	int err;
+
+	err = torpor_image_write_data(wr);
+	if (!err)
+		err = torpor_ostream_pad(&wr->out);
+	if (err)
+		return err;
+	h->data_bytes = cpu_to_le64(wr->out.bytes);
+	h->index_offset = cpu_to_le64(wr->out.pages);
+	err = torpor_index_write(&wr->idx, &wr->out, &crc);
+	if (err)
+		return err;
+	h->index_extents = cpu_to_le64(wr->idx.nr_extents);
+	h->index_crc = cpu_to_le32(crc);
+	h->stream_pages = cpu_to_le64(wr->out.pages);
+	err = torpor_ostream_write_map(&wr->out, &map_page);
+	if (err)
+		return err;
+	h->map_page = cpu_to_le64(map_page);
+	err = torpor_swap_alloc(&wr->sw, &wr->header_page);
+	if (err)
+		return err;
+	torpor_image_fill_header(wr, meta);
+	wr->header_crc = h->header_crc;
+	memcpy(wr->uuid, h->image_uuid, sizeof(wr->uuid));
+	wr->hdr = NULL;
+	return torpor_swap_write(&wr->sw, wr->header_page, wr->hdr_page);
+}
+
+/* The header is already durable; this makes the image visible. */
+static int torpor_image_write_tail(struct torpor_writer *wr)
+{
+	struct torpor_swap_tail *t = torpor_tail(wr->sig);
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->version = cpu_to_le32(TORPOR_FORMAT_VERSION);
+	t->header_page = cpu_to_le64(wr->header_page);
+	t->header_crc = cpu_to_le64(le32_to_cpu(wr->header_crc));
+	memcpy(t->image_uuid, wr->uuid, sizeof(t->image_uuid));
+	memcpy(t->orig_sig, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
+	memcpy(t->sig, TORPOR_SIG, TORPOR_SIG_LEN);
+	t->tail_crc = cpu_to_le32(torpor_crc32c(t, sizeof(*t)));
+	err = torpor_swap_rw(&wr->sw, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
+			     wr->sw.sig_page, wr->sig);
+	return err ?: torpor_swap_sync(&wr->sw);
+}
+
+static void torpor_image_summary(struct torpor_writer *wr)
+{
+	u64 pages = wr->data_pages + wr->zero_pages;
+	/* The stream, its map, the header and the signature page. */
+	u64 bytes = (wr->out.pages + wr->out.map_pages + 2) * PAGE_SIZE;
+	u64 ns = ktime_get_ns() - wr->start_ns;
+	u64 ratio = div64_u64(pages * PAGE_SIZE * 100, bytes);
+
+	atomic64_set(&torpor_stats.image_bytes, bytes);
+	pr_info("image written: %llu pages (%llu zero), %llu bytes, ratio %llu.%02llu, %llu MB/s, %llu ms\n",
+		pages, wr->zero_pages, bytes, ratio / 100, ratio % 100,
+		div64_u64(bytes * NSEC_PER_USEC, ns), div64_u64(ns, NSEC_PER_MSEC));
+}
+
+static int torpor_image_write_all(struct torpor_writer *wr,
+				  const struct torpor_image_meta *meta)
+{
+	int err;
+
+	wr->hdr_page = alloc_page(GFP_NOIO | __GFP_ZERO);
+	if (!wr->hdr_page)
+		return -ENOMEM;
+	wr->hdr = page_address(wr->hdr_page);
+	err = torpor_image_write_body(wr, meta);
+	if (wr->hdr)
+		__free_page(wr->hdr_page);
+	err = err ?: torpor_swap_sync(&wr->sw);
+	err = err ?: torpor_image_write_tail(wr);
+	if (!err)
+		torpor_image_summary(wr);
+	return err;
+}
+
+static int torpor_writer_open(struct torpor_writer *wr)
+{
+	bool stale;
+	int err;
+
+	err = torpor_target_open(&wr->sw, &wr->sig, &stale);
+	if (err)
+		return err;
+	if (stale)
+		err = torpor_sig_restore(&wr->sw, wr->sig);
+	if (err) {
+		__free_page(wr->sig);
+		torpor_swap_close(&wr->sw, false);
+		return err;
+	}
+	torpor_ostream_init(&wr->out, &wr->sw);
+	torpor_index_init(&wr->idx);
+	wr->start_ns = ktime_get_ns();
+	wr->total = max(1ul, torpor_snapshot_pages());
+	wr->next_tenth = 1;
+	atomic64_set(&torpor_stats.pages_total, torpor_snapshot_pages());
+	atomic64_set(&torpor_stats.pages_done, 0);
+	atomic64_set(&torpor_stats.zero_pages, 0);
+	atomic64_set(&torpor_stats.bytes_written, 0);
+	return 0;
+}
+
+/* On failure every slot goes back to swap, once no write is in flight. */
+static void torpor_writer_close(struct torpor_writer *wr, bool keep)
+{
+	torpor_ostream_release(&wr->out);
+	torpor_index_release(&wr->idx);
+	torpor_swap_close(&wr->sw, keep);
+	__free_page(wr->sig);
+}
+
+/**
+ * torpor_image_write - write the snapshot to the resume device
+ * @meta: what the hibernation sequence adds to the header
+ *
+ * On success the slots stay allocated, so swapping cannot overwrite the
+ * image while this kernel still runs.
+ *
+ * Return: 0, or a negative errno with the reason logged and the swap
+ * signature left in place.
+ */
+int torpor_image_write(const struct torpor_image_meta *meta)
+{
+	struct torpor_writer *wr;
+	unsigned int noio;
+	int err;
+
+	wr = kzalloc(sizeof(*wr), GFP_KERNEL);
+	if (!wr)
+		return -ENOMEM;
+	/* Reclaim must not write to the device we are filling. */
+	noio = memalloc_noio_save();
+	err = torpor_writer_open(wr);
+	if (!err) {
+		err = torpor_image_write_all(wr, meta);
+		torpor_writer_close(wr, !err);
+	}
+	memalloc_noio_restore(noio);
+	kfree(wr);
+	/* The only failure not explained where it happens. */
+	if (err == -ENOMEM)
+		pr_err("not enough memory to write the image\n");
+	return err;
+}

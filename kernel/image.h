@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Writing the snapshot as a torpor image to the resume device.
+ */
+#ifndef _TORPOR_IMAGE_H
+#define _TORPOR_IMAGE_H
+
+#include <linux/types.h>
+
+#include "torpor_image.h"
+
+/* What the hibernation sequence knows and the image header records. */
+struct torpor_image_meta {
+	u32 flags;				/* TORPOR_FLAG_* */
+	u64 freeze_ns;
+	u64 prepare_ns;
+	u64 snapshot_ns;
+	struct torpor_arch_x86_64 arch;		/* little-endian already */
+};
+
+int torpor_image_check_target(void);
+int torpor_image_write(const struct torpor_image_meta *meta);
+u32 torpor_image_kernel_hash(const struct torpor_image_header *h);
+
+#endif /* _TORPOR_IMAGE_H */

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The index is built while the snapshot is walked, in pages that later
+ * become stream pages as they are, so it needs no second copy.
+ */
+#include <linux/crc32c.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+
+#include "index.h"
+#include "ostream.h"
+#include "torpor_image.h"
+
+#define TORPOR_INDEX_PER_PAGE	(PAGE_SIZE / sizeof(struct torpor_extent))
+
+void torpor_index_init(struct torpor_index *idx)
+{
+	memset(idx, 0, sizeof(*idx));
+	INIT_LIST_HEAD(&idx->pages);
+}
+
+void torpor_index_release(struct torpor_index *idx)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &idx->pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+
+static int torpor_index_flush_run(struct torpor_index *idx)
+{
+	unsigned int slot = idx->nr_extents % TORPOR_INDEX_PER_PAGE;
+	struct torpor_extent *ext;
+	struct page *page;
+
+	if (!idx->run_count)
+		return 0;
+	if (!slot) {
+		page = alloc_page(GFP_NOIO | __GFP_ZERO);
+		if (!page)
+			return -ENOMEM;
+		list_add_tail(&page->lru, &idx->pages);
+	}
+	page = list_last_entry(&idx->pages, struct page, lru);
+	ext = (struct torpor_extent *)page_address(page) + slot;
+	*ext = (struct torpor_extent){
+		.pfn = cpu_to_le64(idx->run_pfn),
+		.count = cpu_to_le32(idx->run_count),
+		.flags = cpu_to_le32(idx->run_flags),
+	};
+	idx->nr_extents++;
+	idx->run_count = 0;
+	return 0;
+}
+
+/* Frames must come in ascending order. */
+int torpor_index_add(struct torpor_index *idx, unsigned long pfn, bool zero)
+{
+	u32 flags = zero ? TORPOR_EXTENT_ZERO : 0;
+	int err;
+
+	if (idx->run_count && pfn < idx->run_pfn + idx->run_count) {
+		pr_err("snapshot frames out of order at pfn %#lx\n", pfn);
+		return -EINVAL;
+	}
+	if (idx->run_count && pfn == idx->run_pfn + idx->run_count &&
+	    flags == idx->run_flags && idx->run_count < U32_MAX) {
+		idx->run_count++;
+		return 0;
+	}
+	err = torpor_index_flush_run(idx);
+	if (err)
+		return err;
+	idx->run_pfn = pfn;
+	idx->run_count = 1;
+	idx->run_flags = flags;
+	return 0;
+}
+
+/* Append the index to @out (page-aligned already); *crc covers its bytes. */
+int torpor_index_write(struct torpor_index *idx, struct torpor_ostream *out,
+		       u32 *crc)
+{
+	u64 left;
+	struct page *page;
+	size_t len;
+	u32 c = ~0;
+	int err;
+
+	err = torpor_index_flush_run(idx);
+	if (err)
+		return err;
+	left = idx->nr_extents * sizeof(struct torpor_extent);
+	while (!list_empty(&idx->pages)) {
+		page = list_first_entry(&idx->pages, struct page, lru);
+		list_del(&page->lru);
+		len = min_t(u64, left, PAGE_SIZE);
+		c = crc32c(c, page_address(page), len);
+		left -= len;
+		err = torpor_ostream_put_page(out, page);
+		if (err)
+			return err;
+	}
+	*crc = c ^ ~0;
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The image's page-frame index: ascending runs of saved frames, all-zero
+ * runs flagged so they cost no data.
+ */
+#ifndef _TORPOR_INDEX_H
+#define _TORPOR_INDEX_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct torpor_ostream;
+
+struct torpor_index {
+	struct list_head pages;		/* full and current extent pages */
+	u64 nr_extents;
+	/* The run being extended, written out when the next one starts. */
+	u64 run_pfn;
+	u32 run_count;
+	u32 run_flags;
+};
+
+void torpor_index_init(struct torpor_index *idx);
+void torpor_index_release(struct torpor_index *idx);
+int torpor_index_add(struct torpor_index *idx, unsigned long pfn, bool zero);
+int torpor_index_write(struct torpor_index *idx, struct torpor_ostream *out,
+		       u32 *crc);
+
+#endif /* _TORPOR_INDEX_H */

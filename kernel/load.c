@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The load itself.  This thread walks the block stream and checks every
+ * block head as it arrives; workers (an unbound workqueue, one job per
+ * online CPU in flight plus slack) check the payload, decompress it and
+ * copy each page to its place.  The first failure stops everything and is
+ * reported with the block it happened in.
+ */
+#include <linux/bitmap.h>
+#include <linux/cpumask.h>
+#include <linux/lz4.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "load.h"
+#include "place.h"
+#include "crc.h"
+#include "stats.h"
+#include "reader.h"
+
+struct torpor_loader;
+
+struct torpor_job {
+	struct work_struct work;
+	struct list_head free;
+	struct torpor_loader *ld;
+	u64 nr;				/* block number in stream order */
+	struct torpor_block_head head;
+	u8 *in;
+	u8 *out;
+};
+
+struct torpor_loader {
+	struct torpor_in *in;
+	struct torpor_place *pl;
+	u64 nr_data;
+	u32 block_pages;
+	bool lz4;
+	unsigned long *seen;		/* data pages delivered */
+	struct workqueue_struct *wq;
+	struct torpor_job *jobs;
+	unsigned int nr_jobs;
+	spinlock_t lock;		/* guards free */
+	struct list_head free;
+	wait_queue_head_t wait;
+	atomic_t error;
+};
+
+static int torpor_index_check(const struct torpor_image_header *h,
+			      const struct torpor_extent *ext, u64 n)
+{
+	u64 i, end = 0, pages = 0, zero = 0, max_pfn = le64_to_cpu(h->max_pfn);
+
+	for (i = 0; i < n; i++) {
+		u64 pfn = le64_to_cpu(ext[i].pfn);
+		u32 count = le32_to_cpu(ext[i].count);
+		u32 flags = le32_to_cpu(ext[i].flags);
+
+		if (!count || flags & ~TORPOR_EXTENT_ZERO || pfn < end ||
+		    pfn > max_pfn || count > max_pfn - pfn)
+			return torpor_stats_fail(-EINVAL, "image index: extent %llu (pfn %llu+%u) is invalid",
+						 i, pfn, count);
+		end = pfn + count;
+		pages += count;
+		if (flags & TORPOR_EXTENT_ZERO)
+			zero += count;
+	}
+	if (pages != le64_to_cpu(h->nr_pages) ||
+	    zero != le64_to_cpu(h->nr_zero_pages))
+		return torpor_stats_fail(-EINVAL, "image index: %llu pages (%llu zero) differ from the header",
+					 pages, zero);
+	return 0;
+}
+
+/**
+ * torpor_load_index - read and check the page-frame index
+ * @in: the image, map loaded
+ * @extp: set to the extents (kvfree them), little-endian as on disk
+ */
+int torpor_load_index(struct torpor_in *in, struct torpor_extent **extp)
+{
+	u64 n = le64_to_cpu(in->hdr.index_extents);
+	size_t len = n * sizeof(struct torpor_extent);
+	unsigned int npages = DIV_ROUND_UP(len, PAGE_SIZE);
+	struct torpor_extent *ext;
+	int ret;
+
+	ext = vmalloc(npages * PAGE_SIZE);
+	if (!ext)
+		return torpor_stats_fail(-ENOMEM, "out of memory for the image index");
+	ret = torpor_reader_read(in, ext, le64_to_cpu(in->hdr.index_offset),
+				 npages);
+	if (ret)
+		ret = torpor_stats_fail(ret, "image index: read error");
+	else if (torpor_crc32c(ext, len) != le32_to_cpu(in->hdr.index_crc))
+		ret = torpor_stats_fail(-EBADMSG, "image index: checksum mismatch");
+	else
+		ret = torpor_index_check(&in->hdr, ext, n);
+	if (ret) {
+		vfree(ext);
+		return ret;
+	}
+	*extp = ext;
+	return 0;
+}
+
+/* Records the first failure; later ones are consequences. */
+static __printf(3, 4) void torpor_load_fail(struct torpor_loader *ld, int err,
+					    const char *fmt, ...)
+{
+	char msg[TORPOR_ERROR_MSG_LEN];
+	va_list args;
+
+	if (atomic_cmpxchg(&ld->error, 0, err))
+		return;
+	va_start(args, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	torpor_stats_fail(err, "%s", msg);
+	wake_up(&ld->wait);
+}
+
+static u8 *torpor_job_decompress(struct torpor_job *job)
+{
+	u32 clen = le32_to_cpu(job->head.clen);
+	int size = le32_to_cpu(job->head.npages) * PAGE_SIZE;
+
+	if (!job->ld->lz4)
+		return clen == size ? job->in : NULL;
+	if (LZ4_decompress_safe(job->in, job->out, clen, size) != size)
+		return NULL;
+	return job->out;
+}
+
+static void torpor_job_place(struct torpor_job *job, u8 *pages)
+{
+	struct torpor_loader *ld = job->ld;
+	u64 first = le64_to_cpu(job->head.first_data_page);
+	u32 i, npages = le32_to_cpu(job->head.npages);
+
+	for (i = 0; i < npages; i++) {
+		if (test_and_set_bit(first + i, ld->seen)) {
+			torpor_load_fail(ld, -EINVAL, "image block %llu: data page %llu loaded twice",
+					 job->nr, first + i);
+			return;
+		}
+		copy_page(ld->pl->dest[first + i], pages + i * PAGE_SIZE);
+	}
+	atomic64_add(npages, &torpor_stats.pages_done);
+}
+
+static void torpor_job_put(struct torpor_job *job)
+{
+	struct torpor_loader *ld = job->ld;
+
+	spin_lock(&ld->lock);
+	list_add(&job->free, &ld->free);
+	spin_unlock(&ld->lock);
+	wake_up(&ld->wait);
+}
+
+static void torpor_job_work(struct work_struct *work)
+{
+	struct torpor_job *job = container_of(work, struct torpor_job, work);
+	struct torpor_loader *ld = job->ld;
+	u8 *pages;
+
+	if (atomic_read(&ld->error))
+		goto out;
+	if (torpor_crc32c(job->in, le32_to_cpu(job->head.clen)) !=
+	    le32_to_cpu(job->head.crc)) {
+		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload checksum mismatch",
+				 job->nr);
+		goto out;
+	}
+	pages = torpor_job_decompress(job);
+	if (!pages)
+		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload does not decompress to %u pages",
+				 job->nr, le32_to_cpu(job->head.npages));
+	else
+		torpor_job_place(job, pages);
+out:
+	torpor_job_put(job);
+}
+
+static void torpor_loader_free(struct torpor_loader *ld)
+{
+	unsigned int i;
+
+	if (ld->wq)
+		destroy_workqueue(ld->wq);
+	for (i = 0; ld->jobs && i < ld->nr_jobs; i++) {
+		kvfree(ld->jobs[i].in);
+		kvfree(ld->jobs[i].out);
+	}
+	kfree(ld->jobs);
+	bitmap_free(ld->seen);
+}
+
+static int torpor_loader_init(struct torpor_loader *ld, struct torpor_in *in,
+			      struct torpor_place *pl)
+{
+	size_t raw, bound;
+	unsigned int i;
+
+	ld->in = in;
+	ld->pl = pl;
+	ld->nr_data = le64_to_cpu(in->hdr.nr_data_pages);
+	ld->block_pages = le32_to_cpu(in->hdr.block_pages);
+	ld->lz4 = le32_to_cpu(in->hdr.compression) == TORPOR_COMP_LZ4;
+	raw = ld->block_pages * PAGE_SIZE;
+	bound = ld->lz4 ? LZ4_COMPRESSBOUND(raw) : raw;
+	spin_lock_init(&ld->lock);
+	INIT_LIST_HEAD(&ld->free);
+	init_waitqueue_head(&ld->wait);
+	ld->seen = bitmap_zalloc(ld->nr_data, GFP_KERNEL);
+	ld->nr_jobs = 2 * num_online_cpus() + 1;
+	ld->jobs = kcalloc(ld->nr_jobs, sizeof(*ld->jobs), GFP_KERNEL);
+	ld->wq = alloc_workqueue("torpor_load", WQ_UNBOUND, num_online_cpus());
+	if (!ld->seen || !ld->jobs || !ld->wq)
+		return -ENOMEM;
+	for (i = 0; i < ld->nr_jobs; i++) {
+		struct torpor_job *job = &ld->jobs[i];
+
+		job->ld = ld;
+		INIT_WORK(&job->work, torpor_job_work);
+		job->in = kvmalloc(bound, GFP_KERNEL);
+		job->out = ld->lz4 ? kvmalloc(raw, GFP_KERNEL) : NULL;
+		if (!job->in || (ld->lz4 && !job->out))
+			return -ENOMEM;
+		list_add(&job->free, &ld->free);
+	}
+	return 0;
+}
+
+static struct torpor_job *torpor_job_get(struct torpor_loader *ld)
+{
+	struct torpor_job *job = NULL;
+
+	wait_event(ld->wait, !list_empty_careful(&ld->free) ||
+			     atomic_read(&ld->error));
+	spin_lock(&ld->lock);
+	if (!atomic_read(&ld->error)) {
+		job = list_first_entry(&ld->free, struct torpor_job, free);
+		list_del(&job->free);
+	}
+	spin_unlock(&ld->lock);
+	return job;
+}
+
+static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job)
+{
+	struct torpor_block_head *h = &job->head;
+	u32 stored = le32_to_cpu(h->head_crc);
+	u32 npages = le32_to_cpu(h->npages);
+	u32 clen = le32_to_cpu(h->clen);
+	u64 first = le64_to_cpu(h->first_data_page);
+	size_t raw = npages * PAGE_SIZE;
+
+	if (le32_to_cpu(h->magic) != TORPOR_BLOCK_MAGIC) {
+		torpor_load_fail(ld, -EINVAL, "image block %llu: bad magic", job->nr);
+		return -EINVAL;
+	}
+	h->head_crc = 0;
+	if (torpor_crc32c(h, sizeof(*h)) != stored) {
+		torpor_load_fail(ld, -EBADMSG, "image block %llu: head checksum mismatch",
+				 job->nr);
+		return -EBADMSG;
+	}
+	if (!npages || npages > ld->block_pages || first > ld->nr_data ||
+	    npages > ld->nr_data - first || !clen ||
+	    clen > (ld->lz4 ? LZ4_COMPRESSBOUND(raw) : raw)) {
+		torpor_load_fail(ld, -EINVAL, "image block %llu: %u pages from data page %llu in %u bytes do not fit the image",
+				 job->nr, npages, first, clen);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Reads block @nr and hands it to a worker. */
+static int torpor_load_block(struct torpor_loader *ld, struct torpor_reader *rd,
+			     u64 nr)
+{
+	struct torpor_job *job = torpor_job_get(ld);
+	int ret;
+
+	if (!job)
+		return atomic_read(&ld->error);
+	job->nr = nr;
+	ret = torpor_reader_copy(rd, &job->head, sizeof(job->head));
+	if (ret)
+		goto read_error;
+	ret = torpor_head_check(ld, job);
+	if (ret)
+		goto put;
+	ret = torpor_reader_copy(rd, job->in, le32_to_cpu(job->head.clen));
+	if (ret)
+		goto read_error;
+	queue_work(ld->wq, &job->work);
+	return 0;
+
+read_error:
+	torpor_load_fail(ld, ret, "image block %llu: %s", nr,
+			 ret == -EINVAL ? "runs past the block stream" : "read error");
+put:
+	torpor_job_put(job);
+	return ret;
+}
+
+static int torpor_load_stream(struct torpor_loader *ld)
+{
+	u64 nr, nr_blocks = le64_to_cpu(ld->in->hdr.nr_blocks);
+	struct torpor_reader rd;
+	int ret;
+
+	ret = torpor_reader_open(&rd, ld->in);
+	if (ret)
+		return torpor_stats_fail(ret, "out of memory for read-ahead");
+	for (nr = 0; nr < nr_blocks && !ret; nr++)
+		ret = torpor_load_block(ld, &rd, nr);
+	flush_workqueue(ld->wq);
+	torpor_reader_close(&rd);
+	ret = ret ?: atomic_read(&ld->error);
+	if (!ret && (rd.pos != le64_to_cpu(ld->in->hdr.data_bytes) ||
+		     bitmap_weight(ld->seen, ld->nr_data) != ld->nr_data))
+		ret = torpor_stats_fail(-EINVAL, "image blocks: %llu bytes carry %u of %llu data pages",
+					rd.pos, bitmap_weight(ld->seen, ld->nr_data),
+					ld->nr_data);
+	return ret;
+}
+
+/**
+ * torpor_load_blocks - load every data page to the place chosen for it
+ * @in: the image, map loaded
+ * @pl: placement, assigned
+ *
+ * Return: 0, or -errno after logging the block and check that failed.
+ */
+int torpor_load_blocks(struct torpor_in *in, struct torpor_place *pl)
+{
+	struct torpor_loader ld = { };
+	int ret;
+
+	ret = torpor_loader_init(&ld, in, pl);
+	if (ret)
+		ret = torpor_stats_fail(ret, "out of memory for the loader");
+	else
+		ret = torpor_load_stream(&ld);
+	torpor_loader_free(&ld);
+	return ret;
+}

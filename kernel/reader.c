@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading the image: the map chain, then the block stream through it.
+ * The stream is read ahead in chunks so the disk stays busy while blocks
+ * are checked and decompressed.
+ */
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "crc.h"
+#include "stats.h"
+#include "reader.h"
+
+#define TORPOR_SECTORS_PER_PAGE	(TORPOR_PAGE_SIZE >> SECTOR_SHIFT)
+
+static struct page *torpor_buf_page(void *buf)
+{
+	return is_vmalloc_addr(buf) ? vmalloc_to_page(buf) : virt_to_page(buf);
+}
+
+/**
+ * torpor_reader_dev_io - read or write one device page synchronously
+ * @bdev: the device
+ * @opf: REQ_OP_READ, or REQ_OP_WRITE with flags
+ * @dev_page: which page
+ * @buf: page-aligned kernel buffer of one page
+ */
+int torpor_reader_dev_io(struct block_device *bdev, blk_opf_t opf, u64 dev_page,
+		  void *buf)
+{
+	struct bio *bio = bio_alloc(bdev, 1, opf, GFP_KERNEL);
+	int ret;
+
+	bio->bi_iter.bi_sector = dev_page * TORPOR_SECTORS_PER_PAGE;
+	__bio_add_page(bio, torpor_buf_page(buf), PAGE_SIZE, 0);
+	ret = submit_bio_wait(bio);
+	bio_put(bio);
+	return ret;
+}
+
+static int torpor_map_add(struct torpor_in *in, u64 stream_page, u64 dev_page,
+			  u64 count)
+{
+	struct torpor_map_run *runs;
+
+	/* Grow at powers of two. */
+	if (!(in->nr_runs & (in->nr_runs - 1))) {
+		runs = krealloc_array(in->runs, 2 * (in->nr_runs + 1),
+				      sizeof(*runs), GFP_KERNEL);
+		if (!runs)
+			return -ENOMEM;
+		in->runs = runs;
+	}
+	in->runs[in->nr_runs++] = (struct torpor_map_run){
+		stream_page, dev_page, count
+	};
+	return 0;
+}
+
+static int torpor_map_check(struct torpor_map_page *mp, unsigned int i,
+			    u64 mapped)
+{
+	u32 stored = le32_to_cpu(mp->head.crc);
+
+	if (le32_to_cpu(mp->head.magic) != TORPOR_MAP_MAGIC)
+		return torpor_stats_fail(-EINVAL, "map page %u: bad magic", i);
+	mp->head.crc = 0;
+	if (torpor_crc32c(mp, TORPOR_PAGE_SIZE) != stored)
+		return torpor_stats_fail(-EBADMSG, "map page %u: checksum mismatch", i);
+	if (!le32_to_cpu(mp->head.nr_extents) ||
+	    le32_to_cpu(mp->head.nr_extents) > TORPOR_MAP_EXTENTS ||
+	    le64_to_cpu(mp->head.first_stream_page) != mapped)
+		return torpor_stats_fail(-EINVAL, "map page %u: inconsistent extents", i);
+	return 0;
+}
+
+static int torpor_map_extents(struct torpor_in *in,
+			      const struct torpor_map_page *mp, unsigned int i,
+			      u64 *mapped)
+{
+	u64 stream_pages = le64_to_cpu(in->hdr.stream_pages);
+	u32 e, n = le32_to_cpu(mp->head.nr_extents);
+	int ret;
+
+	for (e = 0; e < n; e++) {
+		u64 dev_page = le64_to_cpu(mp->extents[e].dev_page);
+		u32 count = le32_to_cpu(mp->extents[e].count);
+
+		if (!count || !dev_page || dev_page >= in->dev_pages ||
+		    count > in->dev_pages - dev_page ||
+		    count > stream_pages - *mapped)
+			return torpor_stats_fail(-EINVAL, "map page %u extent %u: outside the device or the stream",
+						 i, e);
+		ret = torpor_map_add(in, *mapped, dev_page, count);
+		if (ret)
+			return torpor_stats_fail(ret, "out of memory for the stream map");
+		*mapped += count;
+	}
+	return 0;
+}
+
+/**
+ * torpor_reader_load_map - read and check the map chain
+ * @in: the image; its header has been checked
+ *
+ * Return: 0, or -errno after logging which map page is wrong.
+ */
+int torpor_reader_load_map(struct torpor_in *in)
+{
+	u32 i, map_pages = le32_to_cpu(in->hdr.map_pages);
+	u64 at = le64_to_cpu(in->hdr.map_page), mapped = 0;
+	struct torpor_map_page *mp;
+	int ret = 0;
+
+	mp = (struct torpor_map_page *)__get_free_page(GFP_KERNEL);
+	if (!mp)
+		return torpor_stats_fail(-ENOMEM, "out of memory for the stream map");
+	for (i = 0; i < map_pages && !ret; i++) {
+		if (!at || at >= in->dev_pages) {
+			ret = torpor_stats_fail(-EINVAL, "map page %u: device page %llu outside the device",
+						i, at);
+			break;
+		}
+		ret = torpor_reader_dev_io(in->bdev, REQ_OP_READ, at, mp);
+		if (ret)
+			ret = torpor_stats_fail(ret, "map page %u: read error", i);
+		else
+			ret = torpor_map_check(mp, i, mapped) ?:
+			      torpor_map_extents(in, mp, i, &mapped);
+		at = le64_to_cpu(mp->head.next);
+	}
+	if (!ret && (at || mapped != le64_to_cpu(in->hdr.stream_pages)))
+		ret = torpor_stats_fail(-EINVAL, "map chain maps %llu stream pages, header says %llu",
+					mapped, le64_to_cpu(in->hdr.stream_pages));
+	free_page((unsigned long)mp);
+	return ret;
+}
+
+void torpor_reader_free_map(struct torpor_in *in)
+{
+	kfree(in->runs);
+	in->runs = NULL;
+	in->nr_runs = 0;
+}
+
+static const struct torpor_map_run *torpor_find_run(const struct torpor_in *in,
+						       u64 stream_page)
+{
+	unsigned int lo = 0, hi = in->nr_runs;
+
+	while (hi - lo > 1) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (in->runs[mid].stream_page <= stream_page)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &in->runs[lo];
+}
+
+static void torpor_chunk_end_io(struct bio *bio)
+{
+	struct torpor_chunk *c = bio->bi_private;
+
+	if (bio->bi_status)
+		atomic_set(&c->error, blk_status_to_errno(bio->bi_status));
+	bio_put(bio);
+	if (atomic_dec_and_test(&c->pending))
+		complete(&c->done);
+}
+
+/* Queues one bio for up to one run's worth of the chunk; returns pages. */
+static unsigned int torpor_chunk_bio(struct torpor_in *in, struct torpor_chunk *c,
+				     unsigned int done)
+{
+	const struct torpor_map_run *run = torpor_find_run(in, c->first + done);
+	u64 in_run = run->stream_page + run->count - (c->first + done);
+	unsigned int i, n = min_t(u64, c->npages - done,
+				  min_t(u64, in_run, BIO_MAX_VECS));
+	struct bio *bio = bio_alloc(in->bdev, n, REQ_OP_READ, GFP_KERNEL);
+
+	bio->bi_iter.bi_sector = (run->dev_page + c->first + done -
+				  run->stream_page) * TORPOR_SECTORS_PER_PAGE;
+	bio->bi_end_io = torpor_chunk_end_io;
+	bio->bi_private = c;
+	for (i = 0; i < n; i++)
+		__bio_add_page(bio, torpor_buf_page(c->buf + (done + i) * PAGE_SIZE),
+			       PAGE_SIZE, 0);
+	atomic_inc(&c->pending);
+	submit_bio(bio);
+	return n;
+}
+
+static void torpor_chunk_submit(struct torpor_in *in, struct torpor_chunk *c,
+				u64 first, unsigned int npages)
+{
+	unsigned int done = 0;
+
+	c->first = first;
+	c->npages = npages;
+	c->ready = false;
+	atomic_set(&c->error, 0);
+	atomic_set(&c->pending, 1);	/* held until all bios are queued */
+	reinit_completion(&c->done);
+	while (done < npages)
+		done += torpor_chunk_bio(in, c, done);
+	if (atomic_dec_and_test(&c->pending))
+		complete(&c->done);
+}
+
+static int torpor_chunk_wait(struct torpor_chunk *c)
+{
+	if (!c->ready) {
+		wait_for_completion(&c->done);
+		invalidate_kernel_vmap_range(c->buf, c->npages * PAGE_SIZE);
+		c->ready = true;
+	}
+	return atomic_read(&c->error);
+}
+
+/**
+ * torpor_reader_read - read stream pages synchronously
+ * @in: the image, map loaded
+ * @buf: page-aligned buffer (kmalloc or vmalloc) of @npages pages
+ * @first: first stream page
+ * @npages: how many; the caller keeps them inside the stream
+ */
+int torpor_reader_read(struct torpor_in *in, void *buf, u64 first,
+		       unsigned int npages)
+{
+	struct torpor_chunk c = { .buf = buf };
+
+	init_completion(&c.done);
+	torpor_chunk_submit(in, &c, first, npages);
+	return torpor_chunk_wait(&c);
+}
+
+static void torpor_reader_next(struct torpor_reader *rd, struct torpor_chunk *c)
+{
+	unsigned int n = min_t(u64, TORPOR_CHUNK_PAGES,
+			       rd->end_page - rd->next_page);
+
+	if (!n)
+		return;
+	torpor_chunk_submit(rd->in, c, rd->next_page, n);
+	rd->next_page += n;
+}
+
+/**
+ * torpor_reader_open - start reading the block stream ahead
+ * @rd: reader state to fill
+ * @in: the image, map loaded
+ */
+int torpor_reader_open(struct torpor_reader *rd, struct torpor_in *in)
+{
+	int i;
+
+	memset(rd, 0, sizeof(*rd));
+	rd->in = in;
+	rd->end_page = DIV_ROUND_UP(le64_to_cpu(in->hdr.data_bytes), PAGE_SIZE);
+	for (i = 0; i < TORPOR_CHUNKS; i++) {
+		struct torpor_chunk *c = &rd->chunk[i];
+
+		init_completion(&c->done);
+		c->ready = true;
+		c->buf = vmalloc(TORPOR_CHUNK_PAGES * PAGE_SIZE);
+		if (!c->buf) {
+			torpor_reader_close(rd);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < TORPOR_CHUNKS; i++)
+		torpor_reader_next(rd, &rd->chunk[i]);
+	return 0;
+}
+
+/**
+ * torpor_reader_copy - take the next bytes of the block stream
+ * @rd: the reader
+ * @dst: where to copy them
+ * @len: how many; -EINVAL past the end of the block stream
+ */
+int torpor_reader_copy(struct torpor_reader *rd, void *dst, size_t len)
+{
+	const size_t chunk_bytes = TORPOR_CHUNK_PAGES * PAGE_SIZE;
+	int ret;
+
+	if (len > le64_to_cpu(rd->in->hdr.data_bytes) - rd->pos)
+		return -EINVAL;
+	while (len) {
+		u64 nr = rd->pos / chunk_bytes;
+		struct torpor_chunk *c = &rd->chunk[nr % TORPOR_CHUNKS];
+		size_t off = rd->pos % chunk_bytes;
+		size_t n = min(len, chunk_bytes - off);
+
+		ret = torpor_chunk_wait(c);
+		if (ret)
+			return ret;
+		memcpy(dst, c->buf + off, n);
+		dst += n;
+		len -= n;
+		rd->pos += n;
+		if (off + n == chunk_bytes)
+			torpor_reader_next(rd, c);
+	}
+	return 0;
+}
+
+/* Waits for reads still in flight: their buffers are about to be freed. */
+void torpor_reader_close(struct torpor_reader *rd)
+{
+	int i;
+
+	for (i = 0; i < TORPOR_CHUNKS; i++) {
+		if (!rd->chunk[i].buf)
+			continue;
+		torpor_chunk_wait(&rd->chunk[i]);
+		vfree(rd->chunk[i].buf);
+		rd->chunk[i].buf = NULL;
+	}
+}

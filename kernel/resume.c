@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resume at boot.  Look for an image on the resume device, decide whether
+ * this machine can take it back, turn the area back into plain swap before
+ * anything is loaded (an image is resumed at most once, and a crash while
+ * loading does not loop), load it and hand over to restore.
+ *
+ * The code that takes over in the end is the image's own torpor, so the
+ * boot kernel only has to be able to read the image and to build page
+ * tables the CPU can switch to: a different boot kernel build is fine.
+ * Every refusal is one log line naming the reason, and the boot goes on.
+ */
+#include <linux/blkdev.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/utsname.h>
+#include <linux/vmalloc.h>
+
+#include "crc.h"
+#include "load.h"
+#include "place.h"
+#include "reader.h"
+#include "restore.h"
+#include "resume.h"
+#include "snapshot.h"
+#include "stats.h"
+
+#define TORPOR_SIG_OFFSET	(TORPOR_PAGE_SIZE - TORPOR_SIG_LEN)
+
+static int torpor_check_tail(const struct torpor_in *in,
+			     struct torpor_swap_tail *tail)
+{
+	u64 header_page = le64_to_cpu(tail->header_page);
+	u32 stored = le32_to_cpu(tail->tail_crc), crc;
+
+	if (le32_to_cpu(tail->version) != TORPOR_FORMAT_VERSION)
+		return torpor_stats_fail(-EINVAL, "image refused: format version %u, expected %u",
+					 le32_to_cpu(tail->version), TORPOR_FORMAT_VERSION);
+	tail->tail_crc = 0;
+	crc = torpor_crc32c(tail, sizeof(*tail));
+	tail->tail_crc = cpu_to_le32(stored);
+	if (crc != stored)
+		return torpor_stats_fail(-EBADMSG, "image refused: signature tail checksum mismatch");
+	if (!header_page || header_page >= in->dev_pages)
+		return torpor_stats_fail(-EINVAL, "image refused: header page %llu outside the device",
+					 header_page);
+	return 0;
+}
+
+static int torpor_check_frame(struct torpor_image_header *h,
+			      const struct torpor_swap_tail *tail)
+{
+	u32 stored = le32_to_cpu(h->header_crc), crc;
+
+	if (le32_to_cpu(h->magic) != TORPOR_IMAGE_MAGIC ||
+	    le32_to_cpu(h->version) != TORPOR_FORMAT_VERSION ||
+	    le32_to_cpu(h->header_size) != sizeof(*h))
+		return torpor_stats_fail(-EINVAL, "image refused: header magic, version or size wrong");
+	h->header_crc = 0;
+	crc = torpor_crc32c(h, sizeof(*h));
+	h->header_crc = cpu_to_le32(stored);
+	if (crc != stored || le64_to_cpu(tail->header_crc) != stored)
+		return torpor_stats_fail(-EBADMSG, "image refused: header checksum mismatch");
+	if (memcmp(h->image_uuid, tail->image_uuid, sizeof(h->image_uuid)))
+		return torpor_stats_fail(-EINVAL, "image refused: header belongs to another image");
+	if (!memchr(h->kernel_release, 0, TORPOR_UTS_LEN) ||
+	    !memchr(h->kernel_version, 0, TORPOR_UTS_LEN))
+		return torpor_stats_fail(-EINVAL, "image refused: kernel identity not terminated");
+	return 0;
+}
+
+/* The counts every later loop trusts. */
+static int torpor_check_counts(const struct torpor_in *in)
+{
+	const struct torpor_image_header *h = &in->hdr;
+	u64 pages = le64_to_cpu(h->nr_pages), zero = le64_to_cpu(h->nr_zero_pages);
+	u64 data = le64_to_cpu(h->nr_data_pages), blocks = le64_to_cpu(h->nr_blocks);
+	u64 stream = le64_to_cpu(h->stream_pages), bytes = le64_to_cpu(h->data_bytes);
+	u64 index = le64_to_cpu(h->index_offset), extents = le64_to_cpu(h->index_extents);
+	u32 block_pages = le32_to_cpu(h->block_pages);
+
+	if (!pages || pages > TORPOR_MAX_PAGES || zero > pages ||
+	    data != pages - zero || le32_to_cpu(h->compression) > TORPOR_COMP_LZ4 ||
+	    !block_pages || block_pages > TORPOR_MAX_BLOCK_PAGES ||
+	    blocks > data || data > blocks * block_pages)
+		return torpor_stats_fail(-EINVAL, "image refused: page or block counts inconsistent");
+	if (!stream || stream > in->dev_pages || !le32_to_cpu(h->map_pages) ||
+	    bytes > stream * TORPOR_PAGE_SIZE ||
+	    index < DIV_ROUND_UP(bytes, TORPOR_PAGE_SIZE) || index > stream ||
+	    !extents || extents > pages ||
+	    extents > (stream - index) * (TORPOR_PAGE_SIZE / sizeof(struct torpor_extent)))
+		return torpor_stats_fail(-EINVAL, "image refused: stream layout inconsistent");
+	return 0;
+}
+
+/* What this machine must share with the one that wrote the image. */
+static int torpor_check_machine(const struct torpor_image_header *h)
+{
+	u32 ranges, fingerprint;
+	u64 ram_pages, max_pfn;
+
+	if (le32_to_cpu(h->flags) & TORPOR_FLAG_TEST)
+		return torpor_stats_fail(-EINVAL, "image refused: test image, never resumed");
+	if (le32_to_cpu(h->page_size) != PAGE_SIZE ||
+	    le32_to_cpu(h->arch) != TORPOR_ARCH_X86_64)
+		return torpor_stats_fail(-EINVAL, "image refused: written for another architecture");
+	torpor_snapshot_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
+	if (le32_to_cpu(h->ram_ranges) != ranges ||
+	    le64_to_cpu(h->ram_pages) != ram_pages ||
+	    le32_to_cpu(h->ram_fingerprint) != fingerprint ||
+	    le64_to_cpu(h->max_pfn) != max_pfn)
+		return torpor_stats_fail(-EINVAL, "image refused: RAM map differs (%u ranges, %llu pages now; %u, %llu in the image)",
+					 ranges, ram_pages, le32_to_cpu(h->ram_ranges),
+					 le64_to_cpu(h->ram_pages));
+	return torpor_arch_restore_check(&h->arch_data.x86_64);
+}
+
+static int torpor_check_image(struct torpor_in *in, void *page)
+{
+	struct torpor_swap_tail tail;
+	int ret;
+
+	memcpy(&tail, page + TORPOR_TAIL_OFFSET, sizeof(tail));
+	ret = torpor_check_tail(in, &tail);
+	if (ret)
+		return ret;
+	ret = torpor_reader_dev_io(in->bdev, REQ_OP_READ,
+				   le64_to_cpu(tail.header_page), page);
+	if (ret)
+		return torpor_stats_fail(ret, "image refused: cannot read the header");
+	memcpy(&in->hdr, page, sizeof(in->hdr));
+	return torpor_check_frame(&in->hdr, &tail) ?:
+	       torpor_check_counts(in) ?:
+	       torpor_check_machine(&in->hdr);
+}
+
+/*
+ * mkswap leaves the tail's bytes zero, so clearing them and putting the
+ * swap signature back restores the header exactly.
+ */
+static int torpor_discard_image(struct torpor_in *in, u64 sig_page, void *page)
+{
+	int ret;
+
+	ret = torpor_reader_dev_io(in->bdev, REQ_OP_READ, sig_page, page);
+	if (ret)
+		return ret;
+	memset(page + TORPOR_TAIL_OFFSET, 0, TORPOR_TAIL_SIZE);
+	memcpy(page + TORPOR_SIG_OFFSET, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
+	return torpor_reader_dev_io(in->bdev, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
+				    sig_page, page);
+}
+
+static int torpor_place_image(struct torpor_in *in, struct torpor_place *pl,
+			      const struct torpor_extent *ext)
+{
+	const struct torpor_image_header *h = &in->hdr;
+	int ret;
+
+	ret = torpor_place_init(pl, le64_to_cpu(h->max_pfn), ext,
+				le64_to_cpu(h->index_extents));
+	if (ret)
+		return torpor_stats_fail(ret, "out of memory for page bitmaps");
+	ret = torpor_place_alloc(pl, le64_to_cpu(h->nr_pages));
+	if (ret)
+		return torpor_stats_fail(ret, "image refused: not enough free memory for %llu pages",
+					 le64_to_cpu(h->nr_pages));
+	ret = torpor_place_assign(pl, ext, le64_to_cpu(h->index_extents),
+				  le64_to_cpu(h->nr_data_pages));
+	if (ret)
+		return torpor_stats_fail(ret, "image refused: not enough free memory for the copy list");
+	return 0;
+}
+
+/* Everything up to the hand-over; the device is no longer needed after. */
+static int torpor_load_image(struct torpor_in *in, struct torpor_place *pl)
+{
+	struct torpor_extent *ext = NULL;
+	int ret;
+
+	ret = torpor_reader_load_map(in) ?:
+	      torpor_load_index(in, &ext) ?:
+	      torpor_place_image(in, pl, ext);
+	if (!ret) {
+		atomic64_set(&torpor_stats.pages_total,
+			     le64_to_cpu(in->hdr.nr_data_pages));
+		ret = torpor_load_blocks(in, pl);
+	}
+	vfree(ext);
+	torpor_reader_free_map(in);
+	return ret;
+}
+
+static int torpor_resume_image(struct torpor_in *in, struct torpor_bdev *b)
+{
+	struct torpor_place pl;
+	u64 start = ktime_get_ns();
+	int ret;
+
+	ret = torpor_load_image(in, &pl);
+	torpor_bdev_close(b);
+	if (!ret)
+		ret = torpor_arch_restore_prepare(&in->hdr.arch_data.x86_64, &pl);
+	if (!ret) {
+		pr_info("image loaded in %llu ms: %llu pages in place, %llu to copy\n",
+			div_u64(ktime_get_ns() - start, NSEC_PER_MSEC),
+			pl.nr_in_place, pl.nr_copies);
+		torpor_stats_phase(TORPOR_PHASE_RESTORE);
+		ret = torpor_restore();
+	}
+	torpor_place_free(&pl);
+	return ret;
+}
+
+/* 1 with the signature page in @page if it holds a torpor image. */
+static int torpor_find_image(struct torpor_in *in, u64 sig_page, void *page)
+{
+	int ret;
+
+	if (sig_page >= in->dev_pages)
+		return -EINVAL;
+	ret = torpor_reader_dev_io(in->bdev, REQ_OP_READ, sig_page, page);
+	if (ret)
+		return ret;
+	return !memcmp(page + TORPOR_SIG_OFFSET, TORPOR_SIG, TORPOR_SIG_LEN);
+}
+
+static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
+			     u64 sig_page, void *page)
+{
+	int ret, discard;
+
+	ret = torpor_find_image(in, sig_page, page);
+	if (ret < 0)
+		pr_err("cannot read the swap header of the resume device (error %d)\n",
+		       ret);
+	if (ret <= 0) {
+		torpor_bdev_close(b);
+		return ret;
+	}
+	torpor_stats_begin(TORPOR_PHASE_LOAD);
+	ret = torpor_check_image(in, page);
+	if (!ret)
+		pr_info("resuming image of %s %s (%llu pages); booted %s\n",
+			in->hdr.kernel_release, in->hdr.kernel_version,
+			le64_to_cpu(in->hdr.nr_pages), init_utsname()->release);
+	discard = torpor_discard_image(in, sig_page, page);
+	if (discard && !ret)
+		ret = torpor_stats_fail(discard, "image refused: cannot restore the swap signature");
+	else if (discard)
+		pr_err("cannot restore the swap signature (error %d): run torpor discard\n",
+		       discard);
+	if (ret) {
+		torpor_bdev_close(b);
+		return ret;
+	}
+	return torpor_resume_image(in, b);
+}
+
+/**
+ * torpor_resume - resume from the image on a swap device, if there is one
+ * @dev: the resume device
+ * @offset: page of its swap header (resume_offset; 0 for a partition)
+ *
+ * Return: only if the machine was not handed over: 0 when there is no
+ * image, -errno when there was one but it was refused (it is gone then).
+ */
+int torpor_resume(dev_t dev, sector_t offset)
+{
+	struct torpor_in *in;
+	struct torpor_bdev b;
+	void *page;
+	int ret = -ENOMEM;
+
+	page = (void *)__get_free_page(GFP_KERNEL);
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!page || !in)
+		goto out;
+	ret = torpor_bdev_open(&b, dev);
+	if (ret) {
+		pr_err("cannot open resume device %u:%u (error %d)\n",
+		       MAJOR(dev), MINOR(dev), ret);
+		goto out;
+	}
+	in->bdev = b.bdev;
+	in->dev_pages = bdev_nr_bytes(b.bdev) >> PAGE_SHIFT;
+	ret = torpor_resume_dev(in, &b, offset, page);
+out:
+	kfree(in);
+	free_page((unsigned long)page);
+	return ret;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Resume from a torpor image at boot.
+ */
+#ifndef _TORPOR_RESUME_H
+#define _TORPOR_RESUME_H
+
+#include <linux/types.h>
+
+int torpor_resume(dev_t dev, sector_t offset);
+
+#endif /* _TORPOR_RESUME_H */

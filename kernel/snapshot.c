@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The snapshot: which page frames go into the image, and their copy.
+ *
+ * Frames are tracked in plain bitmaps over [0, max_pfn) of System RAM.
+ * Copy pages are set aside before devices are frozen, when memory can
+ * still be reclaimed; the copy itself runs on one CPU with interrupts off,
+ * so nothing changes under it.  The i-th saved frame, in ascending order,
+ * is copied into the i-th page of the copy list.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/crc32c.h>
+#include <linux/gfp.h>
+#include <linux/ioport.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nmi.h>
+#include <linux/nodemask.h>
+#include <linux/pfn.h>
+#include <linux/sched/clock.h>
+#include <linux/set_memory.h>
+#include <linux/swap.h>
+#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
+#include <asm/page.h>
+
+#include "ksyms.h"
+#include "snapshot.h"
+#include "stats.h"
+
+/*
+ * Copies are read through the direct map and held for the whole write:
+ * not highmem, not movable or CMA.  Reclaim has been done by then, so an
+ * allocation that would need more fails fast instead of eating reserves.
+ */
+#define TORPOR_COPY_GFP \
+	(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC)
+
+/* Device suspend allocates between prepare and copy: extra copy pages. */
+#define TORPOR_GROWTH_PAGES	(SZ_8M >> PAGE_SHIFT)
+/* Free memory to keep beyond the copies, for drivers and the writer. */
+#define TORPOR_RESERVE_PAGES	(SZ_16M >> PAGE_SHIFT)
+#define TORPOR_SHRINK_PASSES	4
+/* Touch the watchdogs this often in long walks with interrupts off. */
+#define TORPOR_WATCHDOG_PAGES	(1UL << 17)
+
+struct torpor_snapshot {
+	unsigned long max_pfn;
+	unsigned long *saved;		/* frames in the image */
+	unsigned long *own;		/* torpor's copies and bitmaps */
+	struct list_head copies;
+	unsigned long nr_copies;
+	struct torpor_snapshot_counts counts;
+};
+
+static struct torpor_snapshot snap = {
+	.copies = LIST_HEAD_INIT(snap.copies),
+};
+
+typedef void (*torpor_zone_fn)(struct zone *zone, void *arg);
+
+static void torpor_walk_zones(torpor_zone_fn fn, void *arg)
+{
+	struct zone *zone;
+	int nid;
+
+	for_each_online_node(nid) {
+		for (zone = NODE_DATA(nid)->node_zones;
+		     zone < NODE_DATA(nid)->node_zones + MAX_NR_ZONES; zone++)
+			if (populated_zone(zone))
+				fn(zone, arg);
+	}
+}
+
+typedef void (*torpor_range_fn)(unsigned long start_pfn,
+				unsigned long end_pfn, void *arg);
+
+struct torpor_range_walk {
+	torpor_range_fn fn;
+	void *arg;
+};
+
+static int torpor_ram_resource(struct resource *res, void *data)
+{
+	struct torpor_range_walk *walk = data;
+	unsigned long start = PFN_UP(res->start);
+	unsigned long end = PFN_DOWN(res->end + 1);
+
+	if (start < end)
+		walk->fn(start, end, walk->arg);
+	return 0;
+}
+
+/* Calls @fn for each System RAM range, in ascending order. */
+static void torpor_walk_ram(torpor_range_fn fn, void *arg)
+{
+	struct torpor_range_walk walk = { .fn = fn, .arg = arg };
+
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, -1,
+			    &walk, torpor_ram_resource);
+}
+
+struct torpor_ram_map {
+	u32 ranges;
+	u64 pages;
+	u32 crc;
+	u64 max_pfn;
+};
+
+static void torpor_ram_map_add(unsigned long start, unsigned long end,
+			       void *arg)
+{
+	__le64 pair[2] = { cpu_to_le64(start), cpu_to_le64(end) };
+	struct torpor_ram_map *map = arg;
+
+	map->ranges++;
+	map->pages += end - start;
+	map->crc = crc32c(map->crc, pair, sizeof(pair));
+	map->max_pfn = max_t(u64, map->max_pfn, end);
+}
+
+/**
+ * torpor_snapshot_ram_map - describe this machine's RAM
+ * @ranges: number of System RAM ranges
+ * @pages: page frames in them
+ * @fingerprint: crc32c over the (start, end) pfn pairs, end exclusive,
+ *	each a __le64, in ascending order
+ * @max_pfn: end of the highest range
+ */
+void torpor_snapshot_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint,
+			     u64 *max_pfn)
+{
+	struct torpor_ram_map map = { .crc = ~0u };
+
+	torpor_walk_ram(torpor_ram_map_add, &map);
+	*ranges = map.ranges;
+	*pages = map.pages;
+	*fingerprint = ~map.crc;
+	*max_pfn = map.max_pfn;
+}
+
+static bool torpor_pfn_nosave(unsigned long pfn)
+{
+	unsigned long begin = PFN_DOWN(__pa_symbol(torpor_ksym.__nosave_begin));
+	unsigned long end = PFN_UP(__pa_symbol(torpor_ksym.__nosave_end));
+
+	return pfn >= begin && pfn < end;
+}
+
+static bool torpor_pfn_own(unsigned long pfn)
+{
+	return pfn < snap.max_pfn && test_bit(pfn, snap.own);
+}
+
+static int torpor_mark_own(unsigned long pfn)
+{
+	if (pfn >= snap.max_pfn)
+		return -ERANGE;
+	__set_bit(pfn, snap.own);
+	return 0;
+}
+
+enum torpor_frame {
+	TORPOR_FRAME_SAVE,
+	TORPOR_FRAME_OWN,
+	TORPOR_FRAME_SKIP,
+};
+
+/*
+ * Reserved frames are saved only where the kernel maps them: the kernel
+ * image and early allocations yes, firmware holes and KFENCE guards no.
+ * Free frames are told apart later, from the buddy lists.
+ */
+static enum torpor_frame torpor_classify(unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	if (!page || PageOffline(page) || page_is_guard(page) ||
+	    torpor_pfn_nosave(pfn))
+		return TORPOR_FRAME_SKIP;
+	if (torpor_pfn_own(pfn))
+		return TORPOR_FRAME_OWN;
+	if (PageReserved(page) && !torpor_ksym.kernel_page_present(page))
+		return TORPOR_FRAME_SKIP;
+	return TORPOR_FRAME_SAVE;
+}
+
+static void torpor_count_range(unsigned long start, unsigned long end,
+			       void *arg)
+{
+	unsigned long *count = arg;
+	unsigned long pfn;
+
+	for (pfn = start; pfn < end; pfn++)
+		if (torpor_classify(pfn) == TORPOR_FRAME_SAVE)
+			(*count)++;
+}
+
+/* Frames an image would hold now: used ones, by the global free count. */
+static unsigned long torpor_estimate_saveable(void)
+{
+	unsigned long candidates = 0;
+	unsigned long free;
+
+	torpor_ksym.drain_all_pages(NULL);
+	torpor_walk_ram(torpor_count_range, &candidates);
+	free = global_zone_page_state(NR_FREE_PAGES);
+	return candidates > free ? candidates - free : 0;
+}
+
+static unsigned long torpor_copies_for(unsigned long saveable)
+{
+	return saveable + saveable / 32 + TORPOR_GROWTH_PAGES;
+}
+
+static void torpor_add_wmark(struct zone *zone, void *arg)
+{
+	*(unsigned long *)arg += high_wmark_pages(zone);
+}
+
+static unsigned long torpor_reserve_pages(void)
+{
+	unsigned long wmark = 0;
+
+	torpor_walk_zones(torpor_add_wmark, &wmark);
+	return wmark + totalram_pages() / 64 + TORPOR_RESERVE_PAGES;
+}
+
+/*
+ * The copies need as many free frames as there are frames to save.  When
+ * memory is too full for that, reclaim: page cache goes, anonymous and
+ * tmpfs memory goes to swap.  Each reclaimed frame is one less to copy
+ * and one more free, hence half the shortfall.  Otherwise the page cache
+ * stays and is saved with the rest.
+ */
+static int torpor_make_room(unsigned long *copies)
+{
+	unsigned long saveable, free, need;
+	int pass;
+
+	for (pass = 0; ; pass++) {
+		saveable = torpor_estimate_saveable();
+		free = global_zone_page_state(NR_FREE_PAGES);
+		need = torpor_copies_for(saveable) + torpor_reserve_pages();
+		if (free >= need)
+			break;
+		if (pass == TORPOR_SHRINK_PASSES)
+			return torpor_stats_fail(-ENOMEM,
+				"not enough memory for the snapshot: %lu pages in use, %lu free, %lu needed",
+				saveable, free, need);
+		torpor_ksym.shrink_all_memory((need - free) / 2 +
+					      TORPOR_GROWTH_PAGES);
+	}
+	*copies = torpor_copies_for(saveable);
+	return 0;
+}
+
+static int torpor_alloc_copies(unsigned long nr)
+{
+	struct page *page;
+
+	while (snap.nr_copies < nr) {
+		page = alloc_page(TORPOR_COPY_GFP);
+		if (!page)
+			return torpor_stats_fail(-ENOMEM,
+				"cannot set aside snapshot copies: %lu of %lu pages",
+				snap.nr_copies, nr);
+		list_add_tail(&page->lru, &snap.copies);
+		snap.nr_copies++;
+		if (torpor_mark_own(page_to_pfn(page)))
+			return torpor_stats_fail(-ERANGE,
+				"copy page beyond System RAM");
+	}
+	return 0;
+}
+
+static int torpor_mark_vmalloc_own(const void *addr, size_t size)
+{
+	size_t off;
+	int err;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		err = torpor_mark_own(vmalloc_to_pfn(addr + off));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int torpor_alloc_bitmaps(void)
+{
+	u64 max_pfn, pages;
+	u32 ranges, crc;
+	size_t size;
+
+	torpor_snapshot_ram_map(&ranges, &pages, &crc, &max_pfn);
+	snap.max_pfn = max_pfn;
+	size = BITS_TO_LONGS(snap.max_pfn) * sizeof(long);
+	snap.own = vzalloc(size);
+	snap.saved = vzalloc(size);
+	if (!snap.own || !snap.saved)
+		return torpor_stats_fail(-ENOMEM,
+			"cannot allocate snapshot bitmaps (%zu bytes)", size);
+	if (torpor_mark_vmalloc_own(snap.own, size) ||
+	    torpor_mark_vmalloc_own(snap.saved, size))
+		return torpor_stats_fail(-ERANGE, "bitmap beyond System RAM");
+	return 0;
+}
+
+/**
+ * torpor_snapshot_prepare - set memory aside for the snapshot
+ *
+ * Runs with user space frozen and kernel threads still running, so that
+ * reclaim can write to swap.  Frees memory only when needed.
+ *
+ * Return: 0, or a negative errno with the reason logged.
+ */
+int torpor_snapshot_prepare(void)
+{
+	unsigned long copies;
+	int err;
+
+	memset(&snap.counts, 0, sizeof(snap.counts));
+	err = torpor_alloc_bitmaps();
+	if (!err)
+		err = torpor_make_room(&copies);
+	if (!err)
+		err = torpor_alloc_copies(copies);
+	if (err)
+		torpor_snapshot_release();
+	snap.counts.copies = snap.nr_copies;
+	return err;
+}
+
+static void torpor_mark_range(unsigned long start, unsigned long end,
+			      void *arg)
+{
+	struct torpor_snapshot_counts *counts = arg;
+	unsigned long pfn;
+
+	for (pfn = start; pfn < end; pfn++) {
+		if (!(pfn % TORPOR_WATCHDOG_PAGES))
+			touch_nmi_watchdog();
+		switch (torpor_classify(pfn)) {
+		case TORPOR_FRAME_SAVE:
+			__set_bit(pfn, snap.saved);
+			break;
+		case TORPOR_FRAME_OWN:
+			counts->own++;
+			break;
+		case TORPOR_FRAME_SKIP:
+			counts->skipped++;
+			break;
+		}
+	}
+}
+
+/* The buddy lists are exact only now: one CPU, interrupts off. */
+static void torpor_unmark_free(struct zone *zone, void *arg)
+{
+	unsigned long *free = arg;
+	unsigned int order, type;
+	unsigned long pfn;
+	struct page *page;
+
+	spin_lock(&zone->lock);
+	for_each_migratetype_order(order, type) {
+		list_for_each_entry(page, &zone->free_area[order].free_list[type],
+				    buddy_list) {
+			pfn = page_to_pfn(page);
+			if (pfn + (1UL << order) > snap.max_pfn)
+				continue;
+			bitmap_clear(snap.saved, pfn, 1UL << order);
+			*free += 1UL << order;
+		}
+	}
+	spin_unlock(&zone->lock);
+}
+
+/* Frames not in the direct map are mapped for the time of their copy. */
+static void torpor_copy_frame(void *dst, struct page *page)
+{
+	unsigned long addr = (unsigned long)page_address(page);
+
+	if (torpor_ksym.kernel_page_present(page)) {
+		copy_page(dst, (void *)addr);
+		return;
+	}
+	torpor_ksym.set_direct_map_default_noflush(page);
+	copy_page(dst, (void *)addr);
+	torpor_ksym.set_direct_map_invalid_noflush(page);
+	torpor_ksym.flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+}
+
+static void torpor_copy_frames(void)
+{
+	struct list_head *copy = snap.copies.next;
+	unsigned long pfn, n = 0;
+
+	for_each_set_bit(pfn, snap.saved, snap.max_pfn) {
+		if (!(++n % TORPOR_WATCHDOG_PAGES))
+			touch_nmi_watchdog();
+		torpor_copy_frame(page_address(list_entry(copy, struct page, lru)),
+				  pfn_to_page(pfn));
+		copy = copy->next;
+	}
+}
+
+/**
+ * torpor_snapshot_copy - take the atomic snapshot
+ *
+ * Called on the last online CPU with interrupts off and devices frozen.
+ *
+ * Return: 0, or -ENOMEM when memory grew beyond the copies set aside.
+ */
+int torpor_snapshot_copy(void)
+{
+	struct torpor_snapshot_counts *counts = &snap.counts;
+	/*
+	 * Not local_clock(): with interrupts off it stays within a tick of
+	 * the last one when the TSC is not stable.
+	 */
+	u64 start = sched_clock();
+
+	torpor_ksym.drain_local_pages(NULL);
+	bitmap_zero(snap.saved, snap.max_pfn);
+	memset(counts, 0, sizeof(*counts));
+	counts->copies = snap.nr_copies;
+	torpor_walk_ram(torpor_mark_range, counts);
+	torpor_walk_zones(torpor_unmark_free, &counts->free);
+	counts->saved = bitmap_weight(snap.saved, snap.max_pfn);
+	if (counts->saved > snap.nr_copies)
+		return torpor_stats_fail(-ENOMEM,
+			"memory grew to %lu pages since prepare, %lu set aside",
+			counts->saved, snap.nr_copies);
+	torpor_copy_frames();
+	counts->copy_ns = sched_clock() - start;
+	return 0;
+}
+
+/**
+ * torpor_snapshot_release - free the copies and bitmaps
+ *
+ * Also right after a restore: the copies are the image kernel's own
+ * allocations then, only their contents are stale.
+ */
+void torpor_snapshot_release(void)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &snap.copies, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	snap.nr_copies = 0;
+	vfree(snap.saved);
+	vfree(snap.own);
+	snap.saved = NULL;
+	snap.own = NULL;
+}
+
+/* Frames in the image: valid from the copy until the release. */
+unsigned long torpor_snapshot_pages(void)
+{
+	return snap.saved ? snap.counts.saved : 0;
+}
+
+void torpor_snapshot_counts(struct torpor_snapshot_counts *counts)
+{
+	*counts = snap.counts;
+}
+
+void torpor_snapshot_iter_start(struct torpor_snapshot_iter *it)
+{
+	it->pfn = 0;
+	it->copy = snap.copies.next;
+}
+
+/**
+ * torpor_snapshot_iter_next - the next saved frame
+ * @it: set up by torpor_snapshot_iter_start()
+ * @pfn: the frame
+ * @copy: its copy, in the direct map
+ *
+ * Frames come in ascending order.
+ *
+ * Return: false after the last one.
+ */
+bool torpor_snapshot_iter_next(struct torpor_snapshot_iter *it,
+			       unsigned long *pfn, const void **copy)
+{
+	unsigned long next;
+
+	if (!snap.saved)
+		return false;
+	next = find_next_bit(snap.saved, snap.max_pfn, it->pfn);
+	if (next >= snap.max_pfn)
+		return false;
+	*pfn = next;
+	*copy = page_address(list_entry(it->copy, struct page, lru));
+	it->pfn = next + 1;
+	it->copy = it->copy->next;
+	return true;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The snapshot: which page frames an image holds and their atomic copy.
+ */
+#ifndef _TORPOR_SNAPSHOT_H
+#define _TORPOR_SNAPSHOT_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct torpor_snapshot_iter {
+	unsigned long pfn;		/* next frame to look at */
+	struct list_head *copy;		/* its copy page's list entry */
+};
+
+/* What the last torpor_snapshot_copy() found, in page frames. */
+struct torpor_snapshot_counts {
+	unsigned long saved;		/* copied into the image */
+	unsigned long free;		/* free in the buddy allocator */
+	unsigned long own;		/* torpor's copies and bitmaps */
+	unsigned long skipped;		/* offline, nosave, unmapped reserved */
+	unsigned long copies;		/* copy pages set aside */
+	u64 copy_ns;			/* duration of the copy */
+};
+
+int torpor_snapshot_prepare(void);
+int torpor_snapshot_copy(void);
+void torpor_snapshot_release(void);
+unsigned long torpor_snapshot_pages(void);
+void torpor_snapshot_counts(struct torpor_snapshot_counts *counts);
+
+void torpor_snapshot_iter_start(struct torpor_snapshot_iter *it);
+bool torpor_snapshot_iter_next(struct torpor_snapshot_iter *it,
+			       unsigned long *pfn, const void **copy);
+
+void torpor_snapshot_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint,
+			     u64 *max_pfn);
+
+#endif /* _TORPOR_SNAPSHOT_H */

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Phase and error bookkeeping behind /sys/power/torpor/.
+ */
+
+#include <linux/kernel.h>
+#include <linux/sched/clock.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "stats.h"
+
+struct torpor_stats torpor_stats;
+
+/* Guards last_error and last_error_msg, which are read as a pair. */
+static DEFINE_SPINLOCK(torpor_error_lock);
+
+static const char * const torpor_phase_names[TORPOR_PHASE_NR] = {
+	[TORPOR_PHASE_IDLE]	= "idle",
+	[TORPOR_PHASE_FREEZE]	= "freezing",
+	[TORPOR_PHASE_PREPARE]	= "preparing",
+	[TORPOR_PHASE_SNAPSHOT]	= "snapshot",
+	[TORPOR_PHASE_WRITE]	= "writing",
+	[TORPOR_PHASE_LOAD]	= "loading",
+	[TORPOR_PHASE_RESTORE]	= "restoring",
+};
+
+const char *torpor_phase_name(enum torpor_phase phase)
+{
+	return phase < TORPOR_PHASE_NR ? torpor_phase_names[phase] : "?";
+}
+
+/*
+ * local_clock() rather than ktime_get(): phases are switched while
+ * timekeeping is suspended (around the atomic snapshot), where ktime_get()
+ * warns.
+ */
+static u64 torpor_now(void)
+{
+	return local_clock();
+}
+
+static void torpor_set_error(int err, const char *msg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&torpor_error_lock, flags);
+	torpor_stats.last_error = err;
+	strscpy(torpor_stats.last_error_msg, msg, TORPOR_ERROR_MSG_LEN);
+	spin_unlock_irqrestore(&torpor_error_lock, flags);
+}
+
+/**
+ * torpor_stats_begin - start a hibernation or resume run
+ * @first: its first phase
+ *
+ * Clears the counters, durations and error of the previous run.
+ */
+void torpor_stats_begin(enum torpor_phase first)
+{
+	atomic64_set(&torpor_stats.pages_total, 0);
+	atomic64_set(&torpor_stats.pages_done, 0);
+	atomic64_set(&torpor_stats.zero_pages, 0);
+	atomic64_set(&torpor_stats.bytes_written, 0);
+	atomic64_set(&torpor_stats.image_bytes, 0);
+	memset(torpor_stats.phase_ns, 0, sizeof(torpor_stats.phase_ns));
+	torpor_set_error(0, "");
+	torpor_stats.phase_start_ns = torpor_now();
+	WRITE_ONCE(torpor_stats.phase, first);
+}
+
+/**
+ * torpor_stats_phase - enter the next phase of the current run
+ * @phase: the new phase; TORPOR_PHASE_IDLE ends the run
+ *
+ * The time since the previous switch is charged to the phase being left,
+ * so a phase entered twice (e.g. freezing before and after prepare)
+ * accumulates.
+ */
+void torpor_stats_phase(enum torpor_phase phase)
+{
+	enum torpor_phase old = READ_ONCE(torpor_stats.phase);
+	u64 now = torpor_now();
+
+	if (old != TORPOR_PHASE_IDLE)
+		WRITE_ONCE(torpor_stats.phase_ns[old],
+			   torpor_stats.phase_ns[old] + now - torpor_stats.phase_start_ns);
+	torpor_stats.phase_start_ns = now;
+	WRITE_ONCE(torpor_stats.phase, phase);
+}
+
+/**
+ * torpor_stats_fail - end the current run with an error
+ * @err: negative errno
+ * @fmt: what went wrong, for the log and the status file
+ *
+ * Return: @err, so callers can write "return torpor_stats_fail(...)".
+ */
+int torpor_stats_fail(int err, const char *fmt, ...)
+{
+	char msg[TORPOR_ERROR_MSG_LEN];
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+
+	pr_err("%s (error %d)\n", msg, err);
+	torpor_set_error(err, msg);
+	torpor_stats_phase(TORPOR_PHASE_IDLE);
+	return err;
+}
+
+/**
+ * torpor_stats_error - the last run's error
+ * @buf: receives its message
+ * @size: size of @buf
+ *
+ * Return: the error, 0 if the last run succeeded.
+ */
+int torpor_stats_error(char *buf, size_t size)
+{
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&torpor_error_lock, flags);
+	err = torpor_stats.last_error;
+	strscpy(buf, torpor_stats.last_error_msg, size);
+	spin_unlock_irqrestore(&torpor_error_lock, flags);
+	return err;
+}

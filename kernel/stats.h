@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Progress and results of the current or last hibernation or resume,
+ * shown in /sys/power/torpor/.  Writers update it directly; readers only
+ * go through sysfs.
+ */
+#ifndef _TORPOR_STATS_H
+#define _TORPOR_STATS_H
+
+#include <linux/atomic.h>
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+enum torpor_phase {
+	TORPOR_PHASE_IDLE,
+	TORPOR_PHASE_FREEZE,
+	TORPOR_PHASE_PREPARE,
+	TORPOR_PHASE_SNAPSHOT,
+	TORPOR_PHASE_WRITE,
+	TORPOR_PHASE_LOAD,
+	TORPOR_PHASE_RESTORE,
+	TORPOR_PHASE_NR
+};
+
+#define TORPOR_ERROR_MSG_LEN	128
+
+struct torpor_stats {
+	enum torpor_phase phase;	/* READ_ONCE/WRITE_ONCE */
+	u64 phase_start_ns;
+	u64 phase_ns[TORPOR_PHASE_NR];	/* time spent in each phase */
+
+	/* Counters may be bumped from several workers at once. */
+	atomic64_t pages_total;		/* page frames in the image */
+	atomic64_t pages_done;		/* written or loaded so far */
+	atomic64_t zero_pages;		/* all-zero, stored as index only */
+	atomic64_t bytes_written;	/* to the device, headers included */
+	atomic64_t image_bytes;		/* size of the finished image */
+
+	int last_error;			/* 0 or -errno of the last run */
+	char last_error_msg[TORPOR_ERROR_MSG_LEN];
+};
+
+extern struct torpor_stats torpor_stats;
+
+void torpor_stats_begin(enum torpor_phase first);
+void torpor_stats_phase(enum torpor_phase phase);
+__printf(2, 3) int torpor_stats_fail(int err, const char *fmt, ...);
+
+const char *torpor_phase_name(enum torpor_phase phase);
+int torpor_stats_error(char *buf, size_t size);
+
+#endif /* _TORPOR_STATS_H */

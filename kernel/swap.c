@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writing to the resume device.  Slots come from the swap allocator of the
+ * active swap area behind /sys/power/resume, so the image never lands on
+ * swapped-out pages; writes are batched into large bios that run while the
+ * compressors keep working.
+ */
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/gfp.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/wait_bit.h>
+
+#include "ksyms.h"
+#include "stats.h"
+#include "swap.h"
+
+/* Pages handed to the block layer and not yet completed: 16 MiB. */
+#define TORPOR_MAX_IN_FLIGHT	4096
+
+int torpor_swap_open(struct torpor_swap *sw)
+{
+	int err;
+
+	memset(sw, 0, sizeof(*sw));
+	sw->dev = *torpor_ksym.swsusp_resume_device;
+	sw->sig_page = *torpor_ksym.swsusp_resume_block;
+	if (!sw->dev) {
+		pr_err("no resume device: write the swap device to /sys/power/resume\n");
+		return -ENODEV;
+	}
+	sw->type = torpor_ksym.swap_type_of(sw->dev, sw->sig_page);
+	if (sw->type < 0) {
+		pr_err("resume device %u:%u offset %llu is not an active swap area\n",
+		       MAJOR(sw->dev), MINOR(sw->dev), sw->sig_page);
+		return -EINVAL;
+	}
+	err = torpor_bdev_open(&sw->bdev, sw->dev);
+	if (err) {
+		pr_err("cannot open resume device %u:%u: %d\n",
+		       MAJOR(sw->dev), MINOR(sw->dev), err);
+		return err;
+	}
+	atomic_set(&sw->pages_in_flight, 0);
+	atomic_set(&sw->error, 0);
+	return 0;
+}
+
+static void torpor_swap_submit(struct torpor_swap *sw)
+{
+	if (sw->bio)
+		submit_bio(sw->bio);
+	sw->bio = NULL;
+}
+
+static void torpor_swap_wait(struct torpor_swap *sw, int below)
+{
+	wait_var_event(&sw->pages_in_flight,
+		       atomic_read(&sw->pages_in_flight) < below);
+}
+
+static void torpor_swap_free_slots(struct torpor_swap *sw)
+{
+	unsigned int i;
+	pgoff_t n;
+
+	for (i = 0; i < sw->nr_runs; i++)
+		for (n = 0; n < sw->runs[i].count; n++)
+			torpor_swap_free_entry(swp_entry(sw->type,
+							 sw->runs[i].start + n));
+	sw->nr_runs = 0;
+}
+
+/* With @keep false, every slot taken goes back to the allocator. */
+void torpor_swap_close(struct torpor_swap *sw, bool keep)
+{
+	torpor_swap_submit(sw);
+	torpor_swap_wait(sw, 1);
+	if (!keep)
+		torpor_swap_free_slots(sw);
+	torpor_bdev_close(&sw->bdev);
+	kfree(sw->runs);
+	sw->runs = NULL;
+}
+
+static int torpor_swap_record(struct torpor_swap *sw, pgoff_t offset)
+{
+	struct torpor_slot_run *run = sw->nr_runs ? &sw->runs[sw->nr_runs - 1] : NULL;
+	unsigned int max;
+
+	if (run && offset == run->start + run->count) {
+		run->count++;
+		return 0;
+	}
+	if (sw->nr_runs == sw->max_runs) {
+		max = max(64u, 2 * sw->max_runs);
+		run = krealloc_array(sw->runs, max, sizeof(*run), GFP_NOIO);
+		if (!run)
+			return -ENOMEM;
+		sw->runs = run;
+		sw->max_runs = max;
+	}
+	sw->runs[sw->nr_runs++] = (struct torpor_slot_run){ offset, 1 };
+	return 0;
+}
+
+int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page)
+{
+	swp_entry_t entry = torpor_ksym.get_swap_page_of_type(sw->type);
+	pgoff_t offset = swp_offset(entry);
+	int err;
+
+	if (!offset) {
+		pr_err("swap area %u:%u is too small for the image\n",
+		       MAJOR(sw->dev), MINOR(sw->dev));
+		return -ENOSPC;
+	}
+	err = torpor_swap_record(sw, offset);
+	if (err) {
+		torpor_swap_free_entry(entry);
+		return err;
+	}
+	*dev_page = torpor_ksym.swapdev_block(sw->type, offset);
+	return 0;
+}
+
+
+static void torpor_swap_io_error(struct torpor_swap *sw)
+{
+	if (!atomic_cmpxchg(&sw->error, 0, -EIO))
+		pr_err("I/O error writing resume device %u:%u\n",
+		       MAJOR(sw->dev), MINOR(sw->dev));
+}
+
+static void torpor_swap_end_io(struct bio *bio)
+{
+	struct torpor_swap *sw = bio->bi_private;
+	struct bvec_iter_all iter;
+	struct bio_vec *bv;
+	int pages = 0;
+
+	if (bio->bi_status)
+		torpor_swap_io_error(sw);
+	bio_for_each_segment_all(bv, bio, iter) {
+		__free_page(bv->bv_page);
+		pages++;
+	}
+	bio_put(bio);
+	/* A waiter may free @sw once the count drops: wake by address only. */
+	if (atomic_sub_return(pages, &sw->pages_in_flight) < TORPOR_MAX_IN_FLIGHT)
+		wake_up_var(&sw->pages_in_flight);
+}
+
+struct page *torpor_swap_page_alloc(struct torpor_swap *sw)
+{
+	struct page *page = alloc_page(GFP_NOIO | __GFP_NOWARN);
+
+	if (page)
+		return page;
+	/* Pages under write come back as their I/O completes. */
+	torpor_swap_submit(sw);
+	torpor_swap_wait(sw, 1);
+	return alloc_page(GFP_NOIO | __GFP_HIGH);
+}
+
+/*
+ * Queue @page (which the block layer then owns and frees) for @dev_page.
+ * Returns the first I/O error seen so far, so a writer stops early.
+ */
+int torpor_swap_write(struct torpor_swap *sw, u64 dev_page, struct page *page)
+{
+	struct bio *bio = sw->bio;
+
+	if (!bio || dev_page != sw->bio_next_page ||
+	    bio_add_page(bio, page, PAGE_SIZE, 0) != PAGE_SIZE) {
+		torpor_swap_submit(sw);
+		torpor_swap_wait(sw, TORPOR_MAX_IN_FLIGHT);
+		bio = bio_alloc(sw->bdev.bdev, BIO_MAX_VECS, REQ_OP_WRITE,
+				GFP_NOIO);
+		bio->bi_iter.bi_sector = dev_page << (PAGE_SHIFT - SECTOR_SHIFT);
+		bio->bi_end_io = torpor_swap_end_io;
+		bio->bi_private = sw;
+		__bio_add_page(bio, page, PAGE_SIZE, 0);
+		sw->bio = bio;
+	}
+	atomic_inc(&sw->pages_in_flight);
+	atomic64_add(PAGE_SIZE, &torpor_stats.bytes_written);
+	sw->bio_next_page = dev_page + 1;
+	return atomic_read(&sw->error);
+}
+
+/* Wait for every queued write and make it durable. */
+int torpor_swap_sync(struct torpor_swap *sw)
+{
+	int err;
+
+	torpor_swap_submit(sw);
+	torpor_swap_wait(sw, 1);
+	err = atomic_read(&sw->error);
+	if (err)
+		return err;
+	err = blkdev_issue_flush(sw->bdev.bdev);
+	if (err)
+		pr_err("cannot flush resume device %u:%u: %d\n",
+		       MAJOR(sw->dev), MINOR(sw->dev), err);
+	return err;
+}
+
+/* Synchronous single-page I/O, for the signature page. */
+int torpor_swap_rw(struct torpor_swap *sw, blk_opf_t opf, u64 dev_page,
+		   struct page *page)
+{
+	struct bio *bio = bio_alloc(sw->bdev.bdev, 1, opf, GFP_NOIO);
+	int err;
+
+	bio->bi_iter.bi_sector = dev_page << (PAGE_SHIFT - SECTOR_SHIFT);
+	__bio_add_page(bio, page, PAGE_SIZE, 0);
+	err = submit_bio_wait(bio);
+	bio_put(bio);
+	if (err)
+		pr_err("I/O error %s resume device %u:%u: %d\n",
+		       op_is_write(opf) ? "writing" : "reading",
+		       MAJOR(sw->dev), MINOR(sw->dev), err);
+	return err;
+}

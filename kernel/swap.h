@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The image target: the kernel's configured resume device, which must be
+ * an active swap area.  Space comes from the swap allocator so pages that
+ * are swapped out are never overwritten.
+ */
+#ifndef _TORPOR_SWAP_H
+#define _TORPOR_SWAP_H
+
+#include <linux/blk_types.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+struct page;
+
+struct torpor_slot_run {
+	pgoff_t start;
+	pgoff_t count;
+};
+
+struct torpor_swap {
+	dev_t dev;
+	u64 sig_page;			/* device page of the swap header */
+	int type;			/* swap_info index */
+	struct torpor_bdev bdev;
+
+	/* Every slot taken, so a failed write can give them all back. */
+	struct torpor_slot_run *runs;
+	unsigned int nr_runs;
+	unsigned int max_runs;
+
+	/* Asynchronous writes: one open bio, completions counted. */
+	struct bio *bio;
+	u64 bio_next_page;
+	atomic_t pages_in_flight;
+	atomic_t error;
+	wait_queue_head_t wait;
+};
+
+int torpor_swap_open(struct torpor_swap *sw);
+void torpor_swap_close(struct torpor_swap *sw, bool keep);
+int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page);
+struct page *torpor_swap_page_alloc(struct torpor_swap *sw);
+int torpor_swap_write(struct torpor_swap *sw, u64 dev_page, struct page *page);
+int torpor_swap_sync(struct torpor_swap *sw);
+int torpor_swap_rw(struct torpor_swap *sw, blk_opf_t opf, u64 dev_page,
+		   struct page *page);
+
+#endif /* _TORPOR_SWAP_H */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/power/torpor/: version, status and the statistics of the current or
+ * last run.  Every file is read-only and holds one value.
+ */
+
+#include <linux/kobject.h>
+#include <linux/math64.h>
+#include <linux/sysfs.h>
+
+#include "ksyms.h"
+#include "stats.h"
+#include "sysfs.h"
+
+static struct kobject *torpor_kobj;
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", TORPOR_VERSION);
+}
+
+static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	enum torpor_phase phase = READ_ONCE(torpor_stats.phase);
+	char msg[TORPOR_ERROR_MSG_LEN];
+
+	if (phase != TORPOR_PHASE_IDLE)
+		return sysfs_emit(buf, "%s\n", torpor_phase_name(phase));
+	if (torpor_stats_error(msg, sizeof(msg)))
+		return sysfs_emit(buf, "error: %s\n", msg);
+	return sysfs_emit(buf, "idle\n");
+}
+
+static ssize_t last_error_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(torpor_stats.last_error));
+}
+
+#define TORPOR_COUNTER_ATTR(name)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lld\n",				\
+			  atomic64_read(&torpor_stats.name));		\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+TORPOR_COUNTER_ATTR(pages_total);
+TORPOR_COUNTER_ATTR(pages_done);
+TORPOR_COUNTER_ATTR(zero_pages);
+TORPOR_COUNTER_ATTR(bytes_written);
+TORPOR_COUNTER_ATTR(image_bytes);
+
+static u64 torpor_phase_ns(enum torpor_phase phase)
+{
+	return READ_ONCE(torpor_stats.phase_ns[phase]);
+}
+
+#define TORPOR_DURATION_ATTR(name, phase)				\
+static ssize_t name##_ms_show(struct kobject *kobj,			\
+			      struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%llu\n",				\
+			  div_u64(torpor_phase_ns(phase), NSEC_PER_MSEC)); \
+}									\
+static struct kobj_attribute name##_ms_attr = __ATTR_RO(name##_ms)
+
+TORPOR_DURATION_ATTR(freeze, TORPOR_PHASE_FREEZE);
+TORPOR_DURATION_ATTR(prepare, TORPOR_PHASE_PREPARE);
+TORPOR_DURATION_ATTR(snapshot, TORPOR_PHASE_SNAPSHOT);
+TORPOR_DURATION_ATTR(write, TORPOR_PHASE_WRITE);
+TORPOR_DURATION_ATTR(load, TORPOR_PHASE_LOAD);
+TORPOR_DURATION_ATTR(restore, TORPOR_PHASE_RESTORE);
+
+/* Image bytes per byte of saved memory, "-" until an image exists. */
+static ssize_t ratio_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	u64 raw = atomic64_read(&torpor_stats.pages_total) * PAGE_SIZE;
+	u64 image = atomic64_read(&torpor_stats.image_bytes);
+	u64 permille;
+
+	if (!raw || !image)
+		return sysfs_emit(buf, "-\n");
+	permille = div64_u64(image * 1000, raw);
+	return sysfs_emit(buf, "%llu.%03llu\n", permille / 1000, permille % 1000);
+}
+
+/* Write speed in MB/s (10^6 bytes), "-" before anything was written. */
+static ssize_t throughput_mbps_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	u64 us = div_u64(torpor_phase_ns(TORPOR_PHASE_WRITE), NSEC_PER_USEC);
+	u64 bytes = atomic64_read(&torpor_stats.bytes_written);
+
+	if (!us || !bytes)
+		return sysfs_emit(buf, "-\n");
+	return sysfs_emit(buf, "%llu\n", div64_u64(bytes, us));
+}
+
+static struct kobj_attribute version_attr = __ATTR_RO(version);
+static struct kobj_attribute status_attr = __ATTR_RO(status);
+static struct kobj_attribute last_error_attr = __ATTR_RO(last_error);
+static struct kobj_attribute ratio_attr = __ATTR_RO(ratio);
+static struct kobj_attribute throughput_mbps_attr = __ATTR_RO(throughput_mbps);
+
+static struct attribute *torpor_attrs[] = {
+	&version_attr.attr,
+	&status_attr.attr,
+	&last_error_attr.attr,
+	&pages_total_attr.attr,
+	&pages_done_attr.attr,
+	&zero_pages_attr.attr,
+	&bytes_written_attr.attr,
+	&image_bytes_attr.attr,
+	&freeze_ms_attr.attr,
+	&prepare_ms_attr.attr,
+	&snapshot_ms_attr.attr,
+	&write_ms_attr.attr,
+	&load_ms_attr.attr,
+	&restore_ms_attr.attr,
+	&ratio_attr.attr,
+	&throughput_mbps_attr.attr,
+	NULL
+};
+
+static const struct attribute_group torpor_attr_group = {
+	.attrs = torpor_attrs,
+};
+
+int torpor_sysfs_init(void)
+{
+	int err;
+
+	torpor_kobj = kobject_create_and_add("torpor", *torpor_ksym.power_kobj);
+	if (!torpor_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(torpor_kobj, &torpor_attr_group);
+	if (err)
+		kobject_put(torpor_kobj);
+	return err;
+}
+
+void torpor_sysfs_uninit(void)
+{
+	kobject_put(torpor_kobj);
+}

@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of the QEMU harness, sourced by /init (busybox ash).
+#
+# /init runs harness_main, which loads the disk drivers, sources the
+# scenario and runs its stage_<name> function (name from the kernel argument
+# harness.stage=) in a subshell under "set -e".  The stage's outcome goes to
+# the verdict channel, the second serial port:
+#
+#	KEY=VALUE                  from report()
+#	TORPOR-VERDICT PASS        the stage returned 0
+#	TORPOR-VERDICT FAIL reason fail(), or a command failed under set -e
+#	TORPOR-VERDICT SKIP reason skip()
+#
+# then the guest powers off.  A stage that hibernates never returns in the
+# boot it started in: its verdict is written by the resumed image, in the
+# boot that restores it.
+#
+# Kernel arguments are named harness.* rather than torpor.*: the kernel
+# hands torpor.* arguments to the torpor module as parameters.
+
+VERDICT_TTY=/dev/ttyS1
+HARNESS_DIR=/etc/harness
+TORPOR_KO=/lib/modules/$(uname -r)/extra/torpor.ko
+
+log()
+{
+	echo "harness: $*"
+}
+
+harness_verdict()
+{
+	[ -e /tmp/.harness-verdict ] && return 0
+	: >/tmp/.harness-verdict
+	echo "TORPOR-VERDICT $*" >"$VERDICT_TTY"
+	log "verdict $*"
+}
+
+# --- helpers for scenarios' stage functions ---
+
+# fail REASON: end the stage with a FAIL verdict.
+fail()
+{
+	harness_verdict FAIL "$*"
+	exit 1
+}
+
+# skip REASON: end the stage with a SKIP verdict.
+skip()
+{
+	harness_verdict SKIP "$*"
+	exit 4
+}
+
+# report KEY VALUE...: hand a result to the host (see result() in lib.sh).
+report()
+{
+	local key="$1"
+
+	shift
+	echo "$key=$*" >"$VERDICT_TTY"
+	log "result $key=$*"
+}
+
+# run CMD...: run a command, fail the stage with its name if it fails.
+run()
+{
+	"$@" || fail "'$*' failed (exit $?)"
+}
+
+# karg NAME: print the value of kernel argument NAME=value.
+karg()
+{
+	local arg
+
+	for arg in $(cat /proc/cmdline); do
+		case $arg in
+		"$1"=*)
+			echo "${arg#*=}"
+			return 0
+			;;
+		esac
+	done
+	return 1
+}
+
+# disk_dev NAME: the block device of the disk the host plan called NAME.
+disk_dev()
+{
+	local name i=0
+
+	for name in $(karg harness.disks | tr , ' '); do
+		if [ "$name" = "$1" ]; then
+			echo "/dev/vd$(echo abcdefghijklmnopqrstuvwxyz | cut -c$((i + 1)))"
+			return 0
+		fi
+		i=$((i + 1))
+	done
+	fail "no disk named '$1' (disks: $(karg harness.disks))"
+}
+
+# expect_file PATH...: each file exists and can be read.
+expect_file()
+{
+	local f
+
+	for f; do
+		cat "$f" >/dev/null 2>&1 || fail "cannot read $f"
+	done
+}
+
+# expect_no_file PATH...: none of the paths exists.
+expect_no_file()
+{
+	local f
+
+	for f; do
+		[ ! -e "$f" ] || fail "$f still exists"
+	done
+}
+
+# load_torpor [PARAM=VALUE...]: load torpor.ko after the modules it needs.
+load_torpor()
+{
+	harness_load_modules "$HARNESS_DIR/torpor-deps"
+	[ -f "$TORPOR_KO" ] || fail "no torpor.ko for $(uname -r) in the initramfs"
+	insmod "$TORPOR_KO" "$@" || fail "insmod torpor.ko $* failed (exit $?)"
+}
+
+unload_torpor()
+{
+	rmmod torpor || fail "rmmod torpor failed (exit $?)"
+}
+
+# check_dmesg_clean: no torpor error and no kernel warning, BUG or oops.
+check_dmesg_clean()
+{
+	local bad
+
+	bad=$(dmesg -r | grep -E '^<[0-3]>.*torpor:' | head -n 1) || true
+	[ -z "$bad" ] || fail "kernel log: $bad"
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' |
+	      head -n 1) || true
+	[ -z "$bad" ] || fail "kernel log: $bad"
+}
+
+# --- the harness itself ---
+
+harness_insmod()
+{
+	local name
+
+	name=$(basename "$1" .ko | tr - _)
+	[ -d "/sys/module/$name" ] && return 0
+	# A failing optional module (crc32c-intel on a CPU without SSE4.2)
+	# is not fatal; whatever really needed it fails loudly later.
+	insmod "$1" || log "could not load $1"
+}
+
+harness_load_modules()
+{
+	local path
+
+	while read -r path; do
+		[ -n "$path" ] && harness_insmod "$path"
+	done <"$1"
+}
+
+harness_wait_disks()
+{
+	local name letter tries
+
+	for name in $(karg harness.disks | tr , ' '); do
+		letter=$(disk_dev "$name")
+		tries=50
+		while [ ! -b "$letter" ] && [ $tries -gt 0 ]; do
+			sleep 0.1
+			tries=$((tries - 1))
+		done
+		[ -b "$letter" ] || log "disk $name ($letter) did not appear"
+	done
+}
+
+harness_run_stage()
+{
+	local stage=$1 rc
+
+	if ! type "stage_$stage" >/dev/null 2>&1; then
+		harness_verdict FAIL "the scenario has no stage_$stage"
+		return
+	fi
+	log "stage $stage on $(uname -r), $(nproc) CPUs"
+	if karg harness.trace >/dev/null; then
+		(set -ex; "stage_$stage")
+	else
+		(set -e; "stage_$stage")
+	fi
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		harness_verdict PASS
+	else
+		harness_verdict FAIL "stage $stage: a command failed (exit $rc; TRACE=1 shows which)"
+	fi
+}
+
+harness_main()
+{
+	harness_load_modules "$HARNESS_DIR/boot-modules"
+	harness_wait_disks
+	. /lib/harness/scenario.sh
+	harness_run_stage "$(karg harness.stage)"
+	sync
+	poweroff -f
+	while :; do
+		sleep 60
+	done
+}

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test guest's initramfs (sourced by lib.sh).
+#
+# A per-kernel base under build/qemu/base/<release>/ holds busybox with its
+# applet links and the virtio disk drivers, decompressed (busybox insmod
+# cannot read .ko.xz).  Each run copies it and adds torpor.ko with the
+# modules it needs, the torpor tool, /init, the guest library and the
+# scenario, then indexes the modules with the host's depmod so that busybox
+# modprobe works too.
+
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+# kernel_module_files RELEASE MODULE...: the files modprobe would insmod, in
+# load order, dependencies and soft dependencies first, builtins left out.
+kernel_module_files()
+{
+	local rel=$1
+
+	shift
+	[[ $# -gt 0 ]] || return 0
+	modprobe -d "$KERNELS/$rel" -S "$rel" -a --show-depends "$@" |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+}
+
+# install_module ROOT RELEASE FILE: copy one module into the guest tree,
+# decompressed, and print its path inside the guest.
+install_module()
+{
+	local root=$1 rel=$2 file=$3 path
+
+	path=${file#"$KERNELS/$rel"}
+	path=${path%.xz}
+	mkdir -p "$root$(dirname "$path")"
+	case $file in
+	*.ko.xz) xz -dc "$file" >"$root$path" ;;
+	*.ko) cp "$file" "$root$path" ;;
+	*) harness_die "cannot unpack module $file" ;;
+	esac
+	echo "$path"
+}
+
+install_modules()
+{
+	local root=$1 rel=$2 file
+
+	while read -r file; do
+		install_module "$root" "$rel" "$file"
+	done
+}
+
+# The modules torpor.ko declares it needs, hard and soft.
+torpor_module_deps()
+{
+	modinfo -F depends "$1" | tr , '\n'
+	modinfo -F softdep "$1" | tr ' ' '\n' | grep -v -e ':$' -e '^$' || true
+}
+
+initramfs_base()
+{
+	local rel=$1 dir=$BUILD/qemu/base/$1 tmp kmods f
+
+	[[ -f $dir/.done ]] && return 0
+	readelf -l "$BUSYBOX" | grep -q 'program interpreter' &&
+		harness_die "$BUSYBOX is not static: install busybox-static"
+	tmp=$(mktemp -d "$BUILD/qemu/base.XXXXXX")
+	kmods=$KERNELS/$rel/lib/modules/$rel
+	mkdir -p "$tmp"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp}
+	mkdir -p "$tmp"/{etc/harness,lib/harness,lib/modules/"$rel"}
+	cp "$BUSYBOX" "$tmp/bin/busybox"
+	for f in $("$BUSYBOX" --list-full); do
+		[[ $f == */* && ! -e $tmp/$f ]] && ln -s /bin/busybox "$tmp/$f"
+	done
+	mknod -m 600 "$tmp/dev/console" c 5 1
+	cp "$kmods"/modules.{builtin,builtin.modinfo,order} "$tmp/lib/modules/$rel/"
+	kernel_module_files "$rel" virtio_pci virtio_blk |
+		install_modules "$tmp" "$rel" >"$tmp/etc/harness/boot-modules"
+	touch "$tmp/.done"
+	rm -rf "$dir"
+	mkdir -p "$(dirname "$dir")"
+	mv "$tmp" "$dir"
+}
+
+# initramfs_build RELEASE OUTPUT: the initramfs for one boot of $SCENARIO_FILE.
+initramfs_build()
+{
+	local rel=$1 out=$2 root=$WORK/root-$1 ko=$MODULE_DIR/$1/torpor.ko
+
+	mkdir -p "$BUILD/qemu"
+	initramfs_base "$rel"
+	rm -rf "$root"
+	cp -a "$BUILD/qemu/base/$rel" "$root"
+	rm "$root/.done"
+	: >"$root/etc/harness/torpor-deps"
+	if [[ -f $ko ]]; then
+		# shellcheck disable=SC2046 # one word per module name
+		kernel_module_files "$rel" $(torpor_module_deps "$ko") |
+			install_modules "$root" "$rel" >"$root/etc/harness/torpor-deps"
+		install -D -m 644 "$ko" "$root/lib/modules/$rel/extra/torpor.ko"
+	else
+		echo "# note: no $ko, the guest has no torpor module"
+	fi
+	if [[ -f $TORPOR ]]; then
+		readelf -l "$TORPOR" | grep -q 'program interpreter' &&
+			harness_die "$TORPOR is not statically linked"
+		install -m 755 "$TORPOR" "$root/bin/torpor"
+	else
+		echo "# note: no $TORPOR, the guest has no torpor command"
+	fi
+	install -m 755 "$HARNESS/init" "$root/init"
+	install -m 644 "$HARNESS/guest.sh" "$root/lib/harness/guest.sh"
+	install -m 644 "$SCENARIO_FILE" "$root/lib/harness/scenario.sh"
+	depmod -b "$root" "$rel"
+	(cd "$root" && find . | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$out"
+}

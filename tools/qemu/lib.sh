@@ -1,0 +1,306 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side of the QEMU harness, sourced by run-scenario.
+#
+# A scenario's plan() runs in a subshell under "set -e" with these helpers:
+#
+#	disk NAME MIB [swap]      create a disk (mkswap'd with "swap"); disks
+#	                          are attached in this order to every later boot
+#	                          and keep their contents for the whole run
+#	disk_path NAME            the disk's image file on the host
+#	boot STAGE [kernel=R] [smp=N] [mem=MIB] [append=ARGS] [timeout=S]
+#	                          boot the guest once, running stage_STAGE
+#	expect_pass               the last boot's stage passed (SKIP skips)
+#	expect_poweroff           the last boot powered off without a verdict
+#	result KEY                a KEY=VALUE the last boot reported
+#	host_run CMD...           run a host command, fail with its output
+#	scenario_fail REASON      fail the run
+#	scenario_skip REASON      skip the run
+#	other_kernel              the release that is not $KERNEL
+#
+# and these variables: KERNEL (release under test), KVER_61, KVER_612,
+# TORPOR (host torpor tool), WORK (this run's directory), BOOT (number of
+# the last boot), OUTCOME (pass, fail, skip, poweroff, panic, stalled,
+# error), REASON, BOOT_SECONDS, INIT_SECONDS (when /init started).
+# Defaults a run can override with VAR=value: SMP=2 MEM=1024 TIMEOUT=150
+# APPEND= TRACE= MODULE_DIR=build (torpor.ko from MODULE_DIR/<release>/).
+
+ROOT=$(cd "$HARNESS/../.." && pwd)
+BUILD=$ROOT/build
+KERNELS=$BUILD/kernels
+SCENARIOS=$ROOT/tools/testing/selftests/torpor/scenarios
+TAIL_LINES=40
+
+SMP=2
+MEM=1024
+TIMEOUT=150
+APPEND=
+TRACE=
+MODULE_DIR=$BUILD
+TORPOR=$BUILD/torpor
+
+# shellcheck source=tools/qemu/initramfs.sh
+. "$HARNESS/initramfs.sh"
+
+harness_die()
+{
+	echo "run-scenario: $*" >&2
+	[[ -d ${WORK:-} ]] && echo "$*" >"$WORK/.reason"
+	exit 1
+}
+
+scenario_fail()
+{
+	echo "$*" >"$WORK/.reason"
+	exit 1
+}
+
+scenario_skip()
+{
+	echo "$*" >"$WORK/.reason"
+	exit 4
+}
+
+disk()
+{
+	local name=$1 mib=$2 kind=${3:-raw} img=$WORK/$1.img
+
+	[[ $name =~ ^[a-z0-9_]+$ ]] || scenario_fail "bad disk name '$name'"
+	rm -f "$img"
+	truncate -s "${mib}M" "$img"
+	case $kind in
+	swap) mkswap "$img" >"$WORK/mkswap-$name.log" 2>&1 ||
+		scenario_fail "mkswap $img: $(tail -n 1 "$WORK/mkswap-$name.log")" ;;
+	raw) ;;
+	*) scenario_fail "disk $name: unknown kind '$kind'" ;;
+	esac
+	DISKS+=("$name")
+}
+
+disk_path()
+{
+	echo "$WORK/$1.img"
+}
+
+other_kernel()
+{
+	if [[ $KERNEL == "$KVER_61" ]]; then
+		echo "$KVER_612"
+	else
+		echo "$KVER_61"
+	fi
+}
+
+result()
+{
+	sed -n "s/^$1=//p" "$WORK/boot$BOOT.verdict" | tail -n 1
+}
+
+host_run()
+{
+	local out=$WORK/host.log rc=0
+
+	echo "# host: $*"
+	echo "+ $*" >>"$out"
+	"$@" >>"$out" 2>&1 || rc=$?
+	if [[ $rc -ne 0 ]]; then
+		tail -n "$TAIL_LINES" "$out" | sed 's/^/# /'
+		scenario_fail "host: '$*' failed (exit $rc)"
+	fi
+}
+
+initrd_for()
+{
+	local rel=$1 out=$WORK/initrd-$1.cpio
+
+	[[ -f $out ]] || initramfs_build "$rel" "$out" >&2
+	echo "$out"
+}
+
+boot_args()
+{
+	local stage=$1 append=$2 names
+
+	names=$(IFS=,; echo "${DISKS[*]}")
+	echo "console=ttyS0 panic=-1 harness.stage=$stage harness.disks=$names" \
+	     ${TRACE:+harness.trace=1} "$append"
+}
+
+boot()
+{
+	local stage=$1 kernel=$KERNEL smp=$SMP mem=$MEM append=$APPEND
+	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz start rc=0
+
+	shift
+	for opt; do
+		case $opt in
+		kernel=*) kernel=${opt#*=} ;;
+		smp=*) smp=${opt#*=} ;;
+		mem=*) mem=${opt#*=} ;;
+		append=*) append=${opt#*=} ;;
+		timeout=*) timeout=${opt#*=} ;;
+		*) scenario_fail "boot: unknown option '$opt'" ;;
+		esac
+	done
+	vmlinuz=$KERNELS/$kernel/boot/vmlinuz-$kernel
+	[[ -f $vmlinuz ]] || scenario_fail "no $vmlinuz (run make deps)"
+	initrd=$(initrd_for "$kernel")
+	for name in "${DISKS[@]}"; do
+		drives+=(-drive "file=$(disk_path "$name"),format=raw,if=virtio")
+	done
+	BOOT=$((BOOT + 1))
+	LOG=$WORK/boot$BOOT.log
+	echo "# boot $BOOT: stage $stage on $kernel, $smp CPUs, $mem MiB"
+	start=$(date +%s.%N)
+	timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
+		-accel tcg -cpu max -m "$mem" -smp "$smp" -no-reboot \
+		-kernel "$vmlinuz" -initrd "$initrd" \
+		-append "$(boot_args "$stage" "$append")" "${drives[@]}" \
+		-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
+		</dev/null 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
+	# The guest's tty turns "\n" into "\r\n".
+	sed -i 's/\r$//' "$WORK/boot$BOOT.verdict"
+	BOOT_SECONDS=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')
+	boot_classify "$rc" "$timeout"
+	boot_summary "$stage" "$kernel" "$smp" "$mem" >"$WORK/boot$BOOT.summary"
+	echo "# boot $BOOT: $OUTCOME${REASON:+ ($REASON)} after $BOOT_SECONDS s"
+}
+
+boot_classify()
+{
+	local rc=$1 timeout=$2 verdict
+
+	verdict=$(sed -n 's/^TORPOR-VERDICT //p' "$WORK/boot$BOOT.verdict" | tail -n 1)
+	INIT_SECONDS=$(sed -n 's/^\[ *\([0-9.]*\)\] .*Run \/init as init process.*/\1/p' "$LOG")
+	REASON=
+	if grep -q 'Kernel panic' "$LOG"; then
+		OUTCOME=panic
+		REASON=$(grep -o -m 1 'Kernel panic.*' "$LOG")
+	elif [[ $rc -eq 124 || $rc -eq 137 ]]; then
+		OUTCOME=stalled
+		if [[ -n $verdict ]]; then
+			REASON="verdict $verdict but no power-off after $timeout s"
+		else
+			REASON="no verdict after $timeout s"
+		fi
+	elif [[ $rc -ne 0 ]]; then
+		OUTCOME=error
+		REASON="qemu exited with status $rc"
+	elif [[ -n $verdict ]]; then
+		OUTCOME=$(echo "${verdict%% *}" | tr '[:upper:]' '[:lower:]')
+		if [[ $verdict == *" "* ]]; then
+			REASON=${verdict#* }
+		fi
+	elif grep -q 'reboot: Power down' "$LOG"; then
+		OUTCOME=poweroff
+	else
+		OUTCOME=error
+		REASON="QEMU exited without a verdict or a power-off"
+	fi
+}
+
+boot_summary()
+{
+	echo "stage=$1"
+	echo "kernel=$2"
+	echo "smp=$3"
+	echo "mem=$4"
+	echo "outcome=$OUTCOME"
+	echo "reason=$REASON"
+	echo "seconds=$BOOT_SECONDS"
+	echo "init_seconds=$INIT_SECONDS"
+}
+
+# Show what the guest printed last and end the run.
+boot_failed()
+{
+	local what=$1
+
+	echo "# --- last $TAIL_LINES console lines of boot $BOOT ($LOG) ---"
+	tail -n "$TAIL_LINES" "$LOG" | sed 's/^/# /'
+	echo "# ---"
+	if [[ $OUTCOME == stalled ]]; then
+		echo "# STALLED: $REASON"
+	else
+		echo "# FAIL: $what"
+	fi
+	scenario_fail "boot $BOOT: $what"
+}
+
+expect_pass()
+{
+	case $OUTCOME in
+	pass) ;;
+	skip) scenario_skip "$REASON" ;;
+	fail) boot_failed "$REASON" ;;
+	poweroff) boot_failed "guest powered off without a verdict" ;;
+	*) boot_failed "$OUTCOME${REASON:+: $REASON}" ;;
+	esac
+}
+
+expect_poweroff()
+{
+	case $OUTCOME in
+	poweroff) ;;
+	pass) boot_failed "expected a power-off, the stage returned and passed" ;;
+	*) boot_failed "expected a power-off, got $OUTCOME${REASON:+: $REASON}" ;;
+	esac
+}
+
+harness_setup()
+{
+	local arg
+
+	for arg; do
+		[[ $arg =~ ^[A-Z_][A-Z0-9_]*= ]] || harness_die "not VAR=value: '$arg'"
+		declare -g "$arg"
+	done
+	[[ -f $BUILD/versions.mk ]] || harness_die "no build/versions.mk (run make deps)"
+	KVER_61=$(sed -n 's/^KVER_61 := //p' "$BUILD/versions.mk")
+	KVER_612=$(sed -n 's/^KVER_612 := //p' "$BUILD/versions.mk")
+	[[ -f $KERNELS/$KERNEL/.extracted ]] ||
+		harness_die "no extracted kernel $KERNEL in $KERNELS (run make deps)"
+	if [[ $SCENARIO == */* ]]; then
+		SCENARIO_FILE=$(readlink -f "$SCENARIO")
+		SCENARIO=$(basename "$SCENARIO" .sh)
+	else
+		SCENARIO_FILE=$SCENARIOS/$SCENARIO.sh
+	fi
+	[[ -f $SCENARIO_FILE ]] || harness_die "no scenario $SCENARIO_FILE"
+	WORK=$BUILD/qemu/$SCENARIO/$KERNEL
+	rm -rf "$WORK"
+	mkdir -p "$WORK"
+	DISKS=()
+	BOOT=0
+}
+
+# harness_run SCENARIO RELEASE [VAR=value...]: run one scenario, print one
+# KTAP result line, return 0 (pass), 1 (fail) or 4 (skip).
+harness_run()
+{
+	local rc=0 reason
+
+	[[ $# -ge 2 ]] || harness_die "usage: run-scenario SCENARIO RELEASE [VAR=value...]"
+	SCENARIO=$1
+	KERNEL=$2
+	shift 2
+	harness_setup "$@"
+	echo "# scenario $SCENARIO on $KERNEL ($WORK)"
+	set +e
+	(
+		set -e
+		# shellcheck disable=SC1090 # the scenario is chosen at run time
+		. "$SCENARIO_FILE"
+		plan
+	)
+	rc=$?
+	set -e
+	reason=$(cat "$WORK/.reason" 2>/dev/null || true)
+	case $rc in
+	0) echo "ok 1 $SCENARIO $KERNEL" ;;
+	4) echo "ok 1 $SCENARIO $KERNEL # SKIP $reason" ;;
+	*) echo "not ok 1 $SCENARIO $KERNEL # ${reason:-plan failed (exit $rc)}"
+	   rc=1 ;;
+	esac
+	return $rc
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * verify: the independent oracle for the kernel's writer.  Every checksum,
+ * every block (decompressed with liblz4) and the page coverage are checked;
+ * the first problem found is reported precisely.
+ */
+#include <endian.h>
+#include <stdio.h>
+
+#include "image.h"
+#include "subcommands.h"
+
+static void print_summary(const char *path, const struct image *img)
+{
+	const struct torpor_image_header *h = &img->hdr;
+	uint64_t bytes = le64toh(h->data_bytes);
+
+	printf("%s: valid torpor image: %llu pages (%llu zero, %llu data) in %llu blocks, %.1f MiB, ratio %.2f, kernel %s\n",
+	       path, (unsigned long long)le64toh(h->nr_pages),
+	       (unsigned long long)le64toh(h->nr_zero_pages),
+	       (unsigned long long)le64toh(h->nr_data_pages),
+	       (unsigned long long)le64toh(h->nr_blocks),
+	       (double)bytes / (1 << 20),
+	       bytes ? (double)le64toh(h->nr_data_pages) * TORPOR_PAGE_SIZE / bytes : 0,
+	       h->kernel_release);
+}
+
+int verify_main(int argc, char *argv[])
+{
+	struct image img;
+	struct dev dev;
+	int ret = 0;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return fail("verify", "usage: %s verify DEV|FILE", prog_name);
+	if (open_dev("verify", &dev, argv[1], false))
+		return 1;
+	image_init(&img, &dev);
+	if (image_check(&img, NULL, NULL))
+		ret = fail("verify", "%s", img.err);
+	else
+		print_summary(argv[1], &img);
+	image_release(&img);
+	dev_close(&dev);
+	return ret;
+}
