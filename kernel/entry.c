@@ -11,10 +11,19 @@
  * Livepatching is the kernel's supported way for a module to redirect a
  * function.  It pins the module while enabled: unloading takes
  * "echo 0 > /sys/kernel/livepatch/torpor/enabled" first, then rmmod.
+ *
+ * Enabling a livepatch switches tasks over one by one, and a task not yet
+ * switched still runs the kernel's hibernate().  torpor holds the kernel's
+ * hibernation token (hibernate_acquire(), which hibernate() and
+ * /dev/snapshot take too) until every task is switched, so such a call
+ * fails with -EBUSY instead of running the kernel's image code, and module
+ * init waits for that moment.
  */
 
 #include <linux/blkdev.h>
+#include <linux/completion.h>
 #include <linux/compiler.h>
+#include <linux/jiffies.h>
 #include <linux/kdev_t.h>
 #include <linux/kobject.h>
 #include <linux/livepatch.h>
@@ -110,10 +119,49 @@ static struct klp_func torpor_entry_funcs[] = {
 	{ }
 };
 
+/* Set while torpor holds the hibernation token for the transition. */
+static bool torpor_entry_token;
+static DECLARE_COMPLETION(torpor_entry_patched);
+
+static int torpor_entry_pre_patch(struct klp_object *obj)
+{
+	if (!torpor_ksym.hibernate_acquire()) {
+		pr_err("hibernation in progress or /dev/snapshot open, not loading\n");
+		return -EBUSY;
+	}
+	torpor_entry_token = true;
+	return 0;
+}
+
+static void torpor_entry_release_token(void)
+{
+	if (torpor_entry_token) {
+		torpor_entry_token = false;
+		torpor_ksym.hibernate_release();
+	}
+}
+
+static void torpor_entry_post_patch(struct klp_object *obj)
+{
+	torpor_entry_release_token();
+	complete_all(&torpor_entry_patched);
+}
+
+/* Also reached when enabling is cancelled before the transition ends. */
+static void torpor_entry_post_unpatch(struct klp_object *obj)
+{
+	torpor_entry_release_token();
+}
+
 static struct klp_object torpor_entry_objs[] = {
 	{
 		/* name == NULL: vmlinux */
 		.funcs = torpor_entry_funcs,
+		.callbacks = {
+			.pre_patch = torpor_entry_pre_patch,
+			.post_patch = torpor_entry_post_patch,
+			.post_unpatch = torpor_entry_post_unpatch,
+		},
 	},
 	{ }
 };
@@ -144,7 +192,22 @@ enum torpor_mode torpor_entry_mode(void)
 	}
 }
 
+/*
+ * Tasks busy in user space switch at their next return from the kernel;
+ * one that never enters it can hold the transition up to the livepatch
+ * core's 15 s before it signals them.  Hibernation waits (-EBUSY) until then.
+ */
+#define TORPOR_ENTRY_SWITCH_WAIT	(20 * HZ)
+
 int torpor_entry_init(void)
 {
-	return klp_enable_patch(&torpor_entry_patch);
+	int err;
+
+	err = klp_enable_patch(&torpor_entry_patch);
+	if (err)
+		return err;
+	if (!wait_for_completion_timeout(&torpor_entry_patched,
+					 TORPOR_ENTRY_SWITCH_WAIT))
+		pr_warn("livepatch transition still running; hibernation returns EBUSY until it ends\n");
+	return 0;
 }
