@@ -86,6 +86,14 @@ output_clean = $(2) >$(CHECK)/$(1).out 2>&1; rc=$$?; cat $(CHECK)/$(1).out; \
 clean_build = $(call output_clean,module-$(1),$(MAKE) --no-print-directory module KVER=$(1) W=1,warning:)
 ktap_run = $(call output_clean,$(1),$(MAKE) -C $(SELFTESTS) BUILD=$(BUILD) $(2) run_tests,^([#] )*not ok)
 
+# The hibernate scenarios every kernel runs (the QEMU guests have 2 CPUs).
+define hibernate_groups
+	$(call check_group,hibernate-$(1),$(RUN_SCENARIO) hibernate $(1))
+	$(call check_group,hibernate-noswap-$(1),$(RUN_SCENARIO) hibernate-noswap $(1))
+	$(call check_group,hibernate-smallswap-$(1),$(RUN_SCENARIO) hibernate-smallswap $(1))
+
+endef
+
 check:
 	@rm -rf $(CHECK)
 	@mkdir -p $(CHECK)
@@ -99,6 +107,9 @@ check:
 	$(call check_group,harness-persist,$(RUN_SCENARIO) harness-persist $(KVER_61))
 	$(call check_group,smoke-$(KVER_61),$(RUN_SCENARIO) smoke $(KVER_61))
 	$(call check_group,smoke-$(KVER_612),$(RUN_SCENARIO) smoke $(KVER_612))
+	$(foreach k,$(KVER_61) $(KVER_612),$(call hibernate_groups,$(k)))
+	$(call check_group,hibernate-$(KVER_612)-no5lvl,$(RUN_SCENARIO) hibernate $(KVER_612) APPEND=no5lvl TAG=no5lvl)
+	$(call check_group,hibernate-$(KVER_61)-full,$(RUN_SCENARIO) hibernate $(KVER_61) WORKLOAD=full TAG=full)
 	@passed=$$(grep -c pass $(CHECK)/results); \
 	failed=$$(grep -c fail $(CHECK)/results); \
 	echo "$$passed passed, $$failed failed"; \

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Resolution of the unexported kernel symbols listed in ksyms.h.
+ * Resolution of the unexported kernel symbols listed in ksyms_list.h.
  *
  * kallsyms_lookup_name() itself is not exported since 5.7.  A kprobe
  * registered by symbol name tells us where it is, and then it resolves

@@ -129,8 +129,11 @@ static u8 *torpor_job_decompress(struct torpor_job *job)
 	u32 clen = le32_to_cpu(job->head.clen);
 	int size = le32_to_cpu(job->head.npages) * PAGE_SIZE;
 
+	/* A payload as long as its pages is stored raw (LZ4 did not help). */
+	if (clen == size)
+		return job->in;
 	if (!job->ld->lz4)
-		return clen == size ? job->in : NULL;
+		return NULL;
 	if (LZ4_decompress_safe(job->in, job->out, clen, size) != size)
 		return NULL;
 	return job->out;
@@ -204,7 +207,7 @@ static void torpor_loader_free(struct torpor_loader *ld)
 static int torpor_loader_init(struct torpor_loader *ld, struct torpor_in *in,
 			      struct torpor_place *pl)
 {
-	size_t raw, bound;
+	size_t raw;
 	unsigned int i;
 
 	ld->in = in;
@@ -213,7 +216,6 @@ static int torpor_loader_init(struct torpor_loader *ld, struct torpor_in *in,
 	ld->block_pages = le32_to_cpu(in->hdr.block_pages);
 	ld->lz4 = le32_to_cpu(in->hdr.compression) == TORPOR_COMP_LZ4;
 	raw = ld->block_pages * PAGE_SIZE;
-	bound = ld->lz4 ? LZ4_COMPRESSBOUND(raw) : raw;
 	spin_lock_init(&ld->lock);
 	INIT_LIST_HEAD(&ld->free);
 	init_waitqueue_head(&ld->wait);
@@ -228,7 +230,7 @@ static int torpor_loader_init(struct torpor_loader *ld, struct torpor_in *in,
 
 		job->ld = ld;
 		INIT_WORK(&job->work, torpor_job_work);
-		job->in = kvmalloc(bound, GFP_KERNEL);
+		job->in = kvmalloc(raw, GFP_KERNEL);
 		job->out = ld->lz4 ? kvmalloc(raw, GFP_KERNEL) : NULL;
 		if (!job->in || (ld->lz4 && !job->out))
 			return -ENOMEM;
@@ -272,8 +274,7 @@ static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job)
 		return -EBADMSG;
 	}
 	if (!npages || npages > ld->block_pages || first > ld->nr_data ||
-	    npages > ld->nr_data - first || !clen ||
-	    clen > (ld->lz4 ? LZ4_COMPRESSBOUND(raw) : raw)) {
+	    npages > ld->nr_data - first || !clen || clen > raw) {
 		torpor_load_fail(ld, -EINVAL, "image block %llu: %u pages from data page %llu in %u bytes do not fit the image",
 				 job->nr, npages, first, clen);
 		return -EINVAL;

@@ -127,9 +127,40 @@ load_torpor()
 	insmod "$TORPOR_KO" "$@" || fail "insmod torpor.ko $* failed (exit $?)"
 }
 
+# A livepatch module can only go once its patch is disabled and the
+# transition back to the original functions has finished.
 unload_torpor()
 {
+	local i=0
+
+	echo 0 > /sys/kernel/livepatch/torpor/enabled ||
+		fail "disabling the torpor livepatch failed"
+	while [ -d /sys/kernel/livepatch/torpor ]; do
+		i=$((i + 1))
+		[ $i -le 300 ] || fail "torpor livepatch still present after 30 s"
+		sleep 0.1
+	done
 	rmmod torpor || fail "rmmod torpor failed (exit $?)"
+}
+
+# expect_swap_signature DEV: page 0 of DEV ends in the swap signature.
+expect_swap_signature()
+{
+	local sig
+
+	sig=$(dd if="$1" bs=4096 count=1 2>/dev/null | tail -c 10)
+	[ "$sig" = SWAPSPACE2 ] || fail "page 0 of $1 ends in '$sig', not SWAPSPACE2"
+}
+
+# check_kernel_sane: no kernel warning, BUG or oops in the kernel log (an
+# expected torpor error is fine).
+check_kernel_sane()
+{
+	local bad
+
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' |
+	      head -n 1) || true
+	[ -z "$bad" ] || fail "kernel log: $bad"
 }
 
 # check_dmesg_clean: no torpor error and no kernel warning, BUG or oops.
@@ -139,9 +170,7 @@ check_dmesg_clean()
 
 	bad=$(dmesg -r | grep -E '^<[0-3]>.*torpor:' | head -n 1) || true
 	[ -z "$bad" ] || fail "kernel log: $bad"
-	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' |
-	      head -n 1) || true
-	[ -z "$bad" ] || fail "kernel log: $bad"
+	check_kernel_sane
 }
 
 # --- the harness itself ---
@@ -207,6 +236,7 @@ harness_main()
 {
 	harness_load_modules "$HARNESS_DIR/boot-modules"
 	harness_wait_disks
+	. /lib/harness/workload.sh
 	. /lib/harness/scenario.sh
 	harness_run_stage "$(karg harness.stage)"
 	sync

@@ -81,6 +81,17 @@ initramfs_base()
 	mv "$tmp" "$dir"
 }
 
+# memhog, the workload's live process (workload.sh): static, built once.
+memhog_build()
+{
+	local src=$HARNESS/memhog.c out=$BUILD/qemu/memhog
+
+	[[ $out -nt $src ]] && return 0
+	${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$out.tmp" "$src" ||
+		harness_die "cannot build $out"
+	mv "$out.tmp" "$out"
+}
+
 # initramfs_build RELEASE OUTPUT: the initramfs for one boot of $SCENARIO_FILE.
 initramfs_build()
 {
@@ -109,6 +120,9 @@ initramfs_build()
 	fi
 	install -m 755 "$HARNESS/init" "$root/init"
 	install -m 644 "$HARNESS/guest.sh" "$root/lib/harness/guest.sh"
+	install -m 644 "$HARNESS/workload.sh" "$root/lib/harness/workload.sh"
+	memhog_build
+	install -m 755 "$BUILD/qemu/memhog" "$root/bin/memhog"
 	install -m 644 "$SCENARIO_FILE" "$root/lib/harness/scenario.sh"
 	depmod -b "$root" "$rel"
 	(cd "$root" && find . | LC_ALL=C sort |

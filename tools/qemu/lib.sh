@@ -17,13 +17,16 @@
 #	scenario_fail REASON      fail the run
 #	scenario_skip REASON      skip the run
 #	other_kernel              the release that is not $KERNEL
+#	expect_no_image DISK      "torpor inspect" finds plain swap on DISK
 #
 # and these variables: KERNEL (release under test), KVER_61, KVER_612,
 # TORPOR (host torpor tool), WORK (this run's directory), BOOT (number of
 # the last boot), OUTCOME (pass, fail, skip, poweroff, panic, stalled,
 # error), REASON, BOOT_SECONDS, INIT_SECONDS (when /init started).
 # Defaults a run can override with VAR=value: SMP=2 MEM=1024 TIMEOUT=150
-# APPEND= TRACE= MODULE_DIR=build (torpor.ko from MODULE_DIR/<release>/).
+# APPEND= TRACE= MODULE_DIR=build (torpor.ko from MODULE_DIR/<release>/)
+# TAG= (names a variant of a run: its directory gets "-TAG", its KTAP line
+# the tag).
 
 ROOT=$(cd "$HARNESS/../.." && pwd)
 BUILD=$ROOT/build
@@ -36,11 +39,14 @@ MEM=1024
 TIMEOUT=150
 APPEND=
 TRACE=
+TAG=
 MODULE_DIR=$BUILD
 TORPOR=$BUILD/torpor
 
 # shellcheck source=tools/qemu/initramfs.sh
 . "$HARNESS/initramfs.sh"
+# shellcheck source=tools/qemu/workload.sh
+. "$HARNESS/workload.sh"
 
 harness_die()
 {
@@ -107,6 +113,17 @@ host_run()
 		tail -n "$TAIL_LINES" "$out" | sed 's/^/# /'
 		scenario_fail "host: '$*' failed (exit $rc)"
 	fi
+}
+
+expect_no_image()
+{
+	local out
+
+	out=$("$TORPOR" inspect "$1" 2>&1) &&
+		scenario_fail "torpor inspect finds an image on $1: $out"
+	[[ $out == *"no torpor image (swap signature present)"* ]] ||
+		scenario_fail "torpor inspect $1: $out"
+	echo "# host: $out"
 }
 
 initrd_for()
@@ -267,7 +284,7 @@ harness_setup()
 		SCENARIO_FILE=$SCENARIOS/$SCENARIO.sh
 	fi
 	[[ -f $SCENARIO_FILE ]] || harness_die "no scenario $SCENARIO_FILE"
-	WORK=$BUILD/qemu/$SCENARIO/$KERNEL
+	WORK=$BUILD/qemu/$SCENARIO/$KERNEL${TAG:+-$TAG}
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
 	DISKS=()
@@ -278,7 +295,7 @@ harness_setup()
 # KTAP result line, return 0 (pass), 1 (fail) or 4 (skip).
 harness_run()
 {
-	local rc=0 reason
+	local rc=0 reason name
 
 	[[ $# -ge 2 ]] || harness_die "usage: run-scenario SCENARIO RELEASE [VAR=value...]"
 	SCENARIO=$1
@@ -296,10 +313,11 @@ harness_run()
 	rc=$?
 	set -e
 	reason=$(cat "$WORK/.reason" 2>/dev/null || true)
+	name="$SCENARIO $KERNEL${TAG:+ $TAG}"
 	case $rc in
-	0) echo "ok 1 $SCENARIO $KERNEL" ;;
-	4) echo "ok 1 $SCENARIO $KERNEL # SKIP $reason" ;;
-	*) echo "not ok 1 $SCENARIO $KERNEL # ${reason:-plan failed (exit $rc)}"
+	0) echo "ok 1 $name" ;;
+	4) echo "ok 1 $name # SKIP $reason" ;;
+	*) echo "not ok 1 $name # ${reason:-plan failed (exit $rc)}"
 	   rc=1 ;;
 	esac
 	return $rc

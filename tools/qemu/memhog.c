@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memhog MIB STATUS: the live process of the guest workload (workload.sh).
+ *
+ * It fills MIB MiB of anonymous memory with a pattern only it can
+ * recompute, then runs forever: each round checks the next 4 MiB of the
+ * pattern, counts the round, and publishes
+ *
+ *	<rounds> <full passes> ok|CORRUPT <first bad byte offset>
+ *
+ * in STATUS (written to STATUS.new and renamed over it, so a reader never
+ * sees half a line).  A hibernation that loses or scrambles a page of it,
+ * or a process that does not come back, shows in that line.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK_WORDS	((4u << 20) / sizeof(uint64_t))
+
+/* splitmix64: cheap, and no two words or pages of the pattern repeat. */
+static uint64_t pattern(uint64_t seed, size_t i)
+{
+	uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static int publish(const char *path, unsigned long rounds,
+		   unsigned long passes, long bad)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%lu %lu %s %ld\n", rounds, passes, bad < 0 ? "ok" : "CORRUPT",
+		bad);
+	if (fclose(f))
+		return -1;
+	return rename(tmp, path);
+}
+
+int main(int argc, char **argv)
+{
+	const struct timespec pause = { 0, 100 * 1000 * 1000 };
+	unsigned long rounds = 0, passes = 0, mib;
+	size_t words, i, next = 0, end;
+	uint64_t seed, *mem;
+	long bad = -1;
+
+	if (argc != 3 || !(mib = strtoul(argv[1], NULL, 10))) {
+		fprintf(stderr, "usage: memhog MIB STATUS\n");
+		return 2;
+	}
+	words = (size_t)mib << 20 >> 3;
+	mem = mmap(NULL, words * sizeof(*mem), PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		perror("memhog: mmap");
+		return 1;
+	}
+	seed = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL);
+	for (i = 0; i < words; i++)
+		mem[i] = pattern(seed, i);
+	for (;;) {
+		end = next + CHUNK_WORDS < words ? next + CHUNK_WORDS : words;
+		for (i = next; i < end && bad < 0; i++)
+			if (mem[i] != pattern(seed, i))
+				bad = (long)(i * sizeof(*mem));
+		next = end == words ? 0 : end;
+		passes += !next;
+		if (publish(argv[2], ++rounds, passes, bad)) {
+			perror("memhog: status");
+			return 1;
+		}
+		nanosleep(&pause, NULL);
+	}
+}

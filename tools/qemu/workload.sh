@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest workload a hibernation must carry over, sourced by the guest
+# (guest.sh, busybox ash) and by the host (lib.sh, bash) like a scenario:
+# top level only sets variables and defines functions.
+#
+# In the guest:
+#
+#	workload_start [default|full]
+#	    fill a tmpfs with random data and text, a ramfs with marker pages,
+#	    record their checksums, start memhog (a live process holding a pattern in
+#	    anonymous memory) and report the marker to the host
+#	workload_check
+#	    the files still match their checksums, memhog still runs with the
+#	    same PID, its counter went on from where workload_start left it and
+#	    it checked all its memory again
+#
+# "default" is 64 MiB of random data, 500,000 lines of text (3.3 MiB) and
+# 64 MiB in memhog; "full" fills about 60% of a 1 GiB guest (192 MiB random,
+# 4,000,000 lines = 30 MiB of text, 400 MiB in memhog), more than fits in
+# free memory beside its copy, so swap must take the rest.  The variables
+# below override either.
+#
+# On the host:
+#
+#	workload_marker_pages FILE MARKER
+#	    how many distinct marker pages FILE holds (all WORKLOAD_MARKER_PAGES
+#	    of them in an image of the guest's memory)
+
+WORKLOAD_DIR=/workload
+WORKLOAD_MARKER_PAGES=64
+
+workload_sizes()
+{
+	case $1 in
+	default)
+		: "${WORKLOAD_RANDOM_MIB:=64}" "${WORKLOAD_TEXT_LINES:=500000}"
+		: "${WORKLOAD_ANON_MIB:=64}"
+		;;
+	full)
+		: "${WORKLOAD_RANDOM_MIB:=192}" "${WORKLOAD_TEXT_LINES:=4000000}"
+		: "${WORKLOAD_ANON_MIB:=400}"
+		;;
+	*)
+		fail "unknown workload size '$1'"
+		;;
+	esac
+}
+
+# Each marker page is one 4 KiB line naming the marker and the page, so
+# finding every one of them in an image proves the file's pages are in it.
+workload_write_markers()
+{
+	awk -v marker="$1" -v pages=$WORKLOAD_MARKER_PAGES 'BEGIN {
+		pad = "."
+		while (length(pad) < 4096)
+			pad = pad pad
+		for (n = 1; n <= pages; n++)
+			print substr(sprintf("%s-page-%04d %s", marker, n, pad), 1, 4095)
+	}'
+}
+
+# memhog's status line: rounds, full passes, ok|CORRUPT, bad offset.
+workload_hog_field()
+{
+	cut -d ' ' -f "$1" "$WORKLOAD_DIR/hog.status"
+}
+
+workload_start_hog()
+{
+	local tries=1200
+
+	memhog "$WORKLOAD_ANON_MIB" "$WORKLOAD_DIR/hog.status" \
+		>"$WORKLOAD_DIR/hog.log" 2>&1 &
+	echo $! >"$WORKLOAD_DIR/hog.pid"
+	echo "$WORKLOAD_ANON_MIB" >"$WORKLOAD_DIR/hog.mib"
+	while [ ! -f "$WORKLOAD_DIR/hog.status" ] && [ $tries -gt 0 ]; do
+		kill -0 "$(cat "$WORKLOAD_DIR/hog.pid")" 2>/dev/null ||
+			fail "memhog exited: $(cat "$WORKLOAD_DIR/hog.log")"
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	[ -f "$WORKLOAD_DIR/hog.status" ] ||
+		fail "memhog did not fill $WORKLOAD_ANON_MIB MiB in 120 s"
+	workload_hog_field 1 >"$WORKLOAD_DIR/hog.start"
+}
+
+workload_start()
+{
+	local marker
+
+	workload_sizes "${1:-default}"
+	mkdir -p "$WORKLOAD_DIR"
+	mount -t tmpfs -o size=90% workload "$WORKLOAD_DIR"
+	# Reclaim cannot move ramfs pages to swap: the markers stay in RAM,
+	# so an image of the guest's memory must hold them.
+	mkdir "$WORKLOAD_DIR/ram"
+	mount -t ramfs workload-ram "$WORKLOAD_DIR/ram"
+	marker=TORPOR-MARKER-$(head -c 8 /dev/urandom | od -A n -t x1 | tr -d ' \n')
+	dd if=/dev/urandom of="$WORKLOAD_DIR/random" bs=1M \
+		count="$WORKLOAD_RANDOM_MIB" 2>/dev/null
+	seq 1 "$WORKLOAD_TEXT_LINES" >"$WORKLOAD_DIR/text"
+	workload_write_markers "$marker" >"$WORKLOAD_DIR/ram/markers"
+	(cd "$WORKLOAD_DIR" && md5sum random text ram/markers >md5)
+	workload_start_hog
+	report marker "$marker"
+	report workload "$(du -m -s "$WORKLOAD_DIR" | cut -f 1) MiB in files, $WORKLOAD_ANON_MIB MiB in memhog"
+	report workload_meminfo "$(grep -E '^(MemTotal|MemFree|Shmem|AnonPages|SwapFree):' \
+		/proc/meminfo | tr -s ' ' | tr '\n' ' ')"
+}
+
+# Wait for memhog to finish one full pass begun after this call: its
+# memory was all read back, and it keeps running.
+workload_wait_pass()
+{
+	local chunks target tries=3000
+
+	chunks=$((($(cat "$WORKLOAD_DIR/hog.mib") + 3) / 4))
+	target=$(($(workload_hog_field 1) + chunks + 1))
+	while [ "$(workload_hog_field 1)" -lt $target ] && [ $tries -gt 0 ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	[ "$(workload_hog_field 1)" -ge $target ] ||
+		fail "memhog stalled at round $(workload_hog_field 1) (wanted $target)"
+}
+
+workload_check()
+{
+	local pid rounds
+
+	(cd "$WORKLOAD_DIR" && md5sum -c md5 >/dev/null 2>&1) ||
+		fail "workload files changed: $(cd "$WORKLOAD_DIR" && md5sum -c md5 2>&1 |
+			grep -v ': OK$' | tr '\n' ' ')"
+	pid=$(cat "$WORKLOAD_DIR/hog.pid")
+	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = memhog ] ||
+		fail "memhog (PID $pid) is gone: $(cat "$WORKLOAD_DIR/hog.log")"
+	rounds=$(workload_hog_field 1)
+	[ "$rounds" -ge "$(cat "$WORKLOAD_DIR/hog.start")" ] ||
+		fail "memhog counter went back: $rounds < $(cat "$WORKLOAD_DIR/hog.start")"
+	workload_wait_pass
+	[ "$(workload_hog_field 3)" = ok ] ||
+		fail "memhog memory corrupt at byte $(workload_hog_field 4)"
+	report hog_rounds "$(workload_hog_field 1)"
+}
+
+workload_marker_pages()
+{
+	grep -a -o "$2-page-[0-9]*" "$1" | sort -u | wc -l
+}

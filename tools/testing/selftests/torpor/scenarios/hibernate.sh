@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# hibernate: "echo disk > /sys/power/state" with a workload running writes
+# an image that the torpor tool on the host finds valid and that holds the
+# workload's memory, then powers the guest off.  A second boot that does
+# not resume can discard the image and use the area as swap again.
+#
+# WORKLOAD=full runs the workload that fills about 60% of memory (see
+# tools/qemu/workload.sh) instead of the default one.  The power-off mode
+# is "shutdown": the harness recognises its "reboot: Power down".
+
+plan()
+{
+	local size=${WORKLOAD:-default} swap marker pages
+
+	case $size in
+	default) disk swap 512 swap ;;
+	full) disk swap 1536 swap ;;
+	*) scenario_fail "WORKLOAD=$size: not default or full" ;;
+	esac
+	swap=$(disk_path swap)
+	boot hibernate timeout=600 append="$APPEND harness.workload=$size"
+	expect_poweroff
+	hibernate_report
+	host_show "$TORPOR" inspect "$swap"
+	host_run "$TORPOR" verify "$swap"
+	host_run "$TORPOR" extract "$swap" -o "$WORK/memory.img"
+	marker=$(result marker)
+	pages=$(workload_marker_pages "$WORK/memory.img" "$marker")
+	# The extracted memory is as large as the guest's: do not keep it.
+	rm -f "$WORK/memory.img"
+	[[ $pages == "$WORKLOAD_MARKER_PAGES" ]] ||
+		scenario_fail "image holds $pages of the $WORKLOAD_MARKER_PAGES marker pages"
+	echo "# image holds all $pages marker pages of $marker"
+	boot reuse
+	expect_pass
+	expect_no_image "$swap"
+}
+
+# Print the workload and what the guest logged about the image.
+hibernate_report()
+{
+	local t0 t1
+
+	echo "# workload: $(result workload); $(result workload_meminfo)"
+	grep -E 'torpor: (snapshot|image written)' "$LOG" | sed 's/^\[ *[0-9.]*\] /# /'
+	t0=$(sed -n 's/^\[ *\([0-9.]*\)\] harness: hibernating.*/\1/p' "$LOG")
+	t1=$(sed -n 's/^\[ *\([0-9.]*\)\] .*reboot: Power down.*/\1/p' "$LOG")
+	echo "# echo disk -> power off: $(echo "$t1 $t0" | awk '{ printf "%.1f", $1 - $2 }') s (host clock)"
+}
+
+# host_run, and print the command's output.
+host_show()
+{
+	local lines=0
+
+	[[ -f $WORK/host.log ]] && lines=$(wc -l <"$WORK/host.log")
+	host_run "$@"
+	tail -n +$((lines + 2)) "$WORK/host.log" | sed 's/^/# /'
+}
+
+stage_hibernate()
+{
+	local dev
+
+	dev=$(disk_dev swap)
+	run swapon "$dev"
+	load_torpor
+	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
+	echo shutdown >/sys/power/disk
+	workload_start "$(karg harness.workload)"
+	log "hibernating to $dev ($(cat "/sys/block/${dev#/dev/}/dev"))"
+	echo disk >/sys/power/state ||
+		fail "echo disk failed: $(dmesg | grep 'torpor:' | tail -n 1)"
+	fail "echo disk returned without powering off: $(cat /sys/power/torpor/status)"
+}
+
+# No resume requested: torpor loads and leaves the image alone, the kernel
+# refuses it as swap until "torpor discard" restores the swap signature.
+stage_reuse()
+{
+	local dev
+
+	dev=$(disk_dev swap)
+	load_torpor
+	! swapon "$dev" 2>/dev/null || fail "swapon took $dev while it holds an image"
+	run torpor discard "$dev"
+	expect_swap_signature "$dev"
+	run swapon "$dev"
+	grep -q "^$dev " /proc/swaps || fail "$dev not in /proc/swaps"
+	run swapoff "$dev"
+	check_dmesg_clean
+}
