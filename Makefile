@@ -63,6 +63,10 @@ scenario: all
 demo: all
 	@tools/qemu/demo $(KVER_61)
 
+# torpor against the kernel's swsusp on both kernels (ROUNDS=n, QUICK=1).
+bench: modules tool
+	@tools/bench/bench
+
 # $(call check_group,NAME,COMMAND): run COMMAND with its output in
 # build/check/NAME.log, print one result line and record the outcome, so
 # that check goes on after a failure.
@@ -94,6 +98,18 @@ define hibernate_groups
 
 endef
 
+# The resume scenarios every kernel runs; cycle hibernates and resumes twice.
+define resume_groups
+	$(call check_group,cycle-$(1),$(RUN_SCENARIO) cycle $(1))
+	$(call check_group,resume-noimage-$(1),$(RUN_SCENARIO) resume-noimage $(1))
+	$(call check_group,resume-corrupt-$(1),$(RUN_SCENARIO) resume-corrupt $(1))
+	$(call check_group,resume-crosskernel-$(1),$(RUN_SCENARIO) resume-crosskernel $(1))
+
+endef
+
+# $(call cycle_variant,KERNEL,TAG,VAR=value...): one round of cycle.
+cycle_variant = $(call check_group,cycle-$(1)-$(2),$(RUN_SCENARIO) cycle $(1) ROUNDS=1 TAG=$(2) $(3))
+
 check:
 	@rm -rf $(CHECK)
 	@mkdir -p $(CHECK)
@@ -108,8 +124,12 @@ check:
 	$(call check_group,smoke-$(KVER_61),$(RUN_SCENARIO) smoke $(KVER_61))
 	$(call check_group,smoke-$(KVER_612),$(RUN_SCENARIO) smoke $(KVER_612))
 	$(foreach k,$(KVER_61) $(KVER_612),$(call hibernate_groups,$(k)))
-	$(call check_group,hibernate-$(KVER_612)-no5lvl,$(RUN_SCENARIO) hibernate $(KVER_612) APPEND=no5lvl TAG=no5lvl)
 	$(call check_group,hibernate-$(KVER_61)-full,$(RUN_SCENARIO) hibernate $(KVER_61) WORKLOAD=full TAG=full)
+	$(foreach k,$(KVER_61) $(KVER_612),$(call resume_groups,$(k)))
+	$(call cycle_variant,$(KVER_612),no5lvl,APPEND=no5lvl)
+	$(call cycle_variant,$(KVER_61),pti,APPEND=pti=on)
+	$(call cycle_variant,$(KVER_61),smp1,SMP=1)
+	$(call cycle_variant,$(KVER_612),smp4,SMP=4)
 	@passed=$$(grep -c pass $(CHECK)/results); \
 	failed=$$(grep -c fail $(CHECK)/results); \
 	echo "$$passed passed, $$failed failed"; \
@@ -131,10 +151,11 @@ help:
 	@echo "make deps            install packages, fetch kernels (tools/deps.sh)"
 	@echo "make style           checkpatch over kernel/"
 	@echo "make check           every test; ends with 'N passed, N failed'"
-	@echo "make demo            boot a guest with torpor and report"
+	@echo "make demo            hibernate and resume a guest (6.1), print a report"
+	@echo "make bench           torpor vs the kernel's hibernation, both kernels (ROUNDS=3, QUICK=1)"
 	@echo "make scenario S=name [KVER=release] [ARGS='VAR=value']"
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool style scenario demo check \
+.PHONY: all deps module module-debug modules tool style scenario demo bench check \
 	clean distclean help

@@ -3,7 +3,8 @@
  * The hibernation sequence, in the order kernel/power/hibernate.c takes
  * it, with torpor's snapshot and image writer in place of the kernel's.
  * Every step has its undo, and a failure unwinds in reverse order back to
- * a running system.
+ * a running system.  Devices, CPUs and interrupts are stopped by
+ * quiesce.c, which resume uses too.
  *
  * The snapshot returns twice: right after the copy, to write the image and
  * power off, and again in the restored image.  There the same unwinding
@@ -11,227 +12,53 @@
  * were last set up by another kernel.
  */
 
-#include <linux/console.h>
-#include <linux/cpu.h>
-#include <linux/cpuidle.h>
-#include <linux/delay.h>
+#include <linux/container_of.h>
 #include <linux/freezer.h>
-#include <linux/gfp.h>
-#include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/pm.h>
 #include <linux/reboot.h>
 #include <linux/suspend.h>
-#include <linux/syscore_ops.h>
 
 #include "arch/x86/arch.h"
 #include "entry.h"
 #include "hibernate.h"
 #include "image.h"
 #include "ksyms.h"
+#include "quiesce.h"
+#include "resume.h"
 #include "snapshot.h"
 #include "stats.h"
 
-/*
- * /sys/power/pm_test levels, kernel/power/power.h's private enum (the same
- * in 6.1 and 6.12).  "core" goes one step further than the kernel: the
- * snapshot is taken, then dropped.
- */
-enum torpor_test_level {
-	TORPOR_TEST_NONE,
-	TORPOR_TEST_CORE,
-	TORPOR_TEST_CPUS,
-	TORPOR_TEST_PLATFORM,
-	TORPOR_TEST_DEVICES,
-	TORPOR_TEST_FREEZER,
-};
-
-#define TORPOR_TEST_DELAY_MS	1000
-
 struct torpor_hib {
 	enum torpor_mode mode;
-	/* The platform's S4 methods; NULL unless /sys/power/disk says so. */
-	const struct platform_hibernation_ops *platform;
-	int test;
-	bool restored;			/* running in the restored image */
+	struct torpor_quiesce q;
 	struct torpor_image_meta meta;
 };
-
-/* Stops the sequence at @level, the way the kernel's pm_test does. */
-static bool torpor_test(const struct torpor_hib *hib, int level)
-{
-	if (hib->test != level)
-		return false;
-	mdelay(TORPOR_TEST_DELAY_MS);
-	return true;
-}
-
-static int torpor_platform_begin(const struct torpor_hib *hib)
-{
-	return hib->platform ? hib->platform->begin(PMSG_FREEZE) : 0;
-}
-
-static void torpor_platform_end(const struct torpor_hib *hib)
-{
-	if (hib->platform)
-		hib->platform->end();
-}
-
-static int torpor_platform_pre_snapshot(const struct torpor_hib *hib)
-{
-	return hib->platform ? hib->platform->pre_snapshot() : 0;
-}
-
-static void torpor_platform_leave(const struct torpor_hib *hib)
-{
-	if (hib->platform)
-		hib->platform->leave();
-}
-
-static void torpor_platform_finish(const struct torpor_hib *hib)
-{
-	if (hib->platform)
-		hib->platform->finish();
-}
-
-static void torpor_platform_recover(const struct torpor_hib *hib)
-{
-	if (hib->platform && hib->platform->recover)
-		hib->platform->recover();
-}
-
-/* How devices come back once the snapshot is taken, failed or restored. */
-static pm_message_t torpor_resume_msg(const struct torpor_hib *hib, int err)
-{
-	if (hib->restored)
-		return PMSG_RESTORE;
-	return err ? PMSG_RECOVER : PMSG_THAW;
-}
 
 /*
  * Saves the context and copies memory.  In the restored image execution
  * comes back out of torpor_arch_save_context() with 1, and nothing may use
  * per-CPU data until restore_processor_state() has reloaded the GS base.
  */
-static int torpor_save_and_copy(struct torpor_hib *hib)
+static int torpor_save_and_copy(struct torpor_quiesce *q)
 {
+	struct torpor_hib *hib = container_of(q, struct torpor_hib, q);
 	int err;
 
+	if (pm_wakeup_pending())
+		return torpor_stats_fail(-EBUSY, "hibernation aborted: wakeup event pending");
 	torpor_arch_prepare(&hib->meta.arch);
 	torpor_ksym.save_processor_state();
 	if (torpor_arch_save_context()) {
-		hib->restored = true;
+		q->restored = true;
 		err = 0;
 	} else {
 		err = torpor_snapshot_copy();
 	}
 	torpor_ksym.restore_processor_state();
-	return err;
-}
-
-/* One CPU, interrupts off, system devices suspended. */
-static int torpor_snapshot_atomic(struct torpor_hib *hib)
-{
-	int err;
-
-	local_irq_disable();
-	system_state = SYSTEM_SUSPEND;
-	err = syscore_suspend();
-	if (err) {
-		torpor_stats_fail(err, "system devices failed to suspend");
-		goto out_irqs;
-	}
-	if (pm_wakeup_pending()) {
-		err = torpor_stats_fail(-EBUSY, "wakeup event pending");
-		goto out_syscore;
-	}
-	err = torpor_save_and_copy(hib);
-	if (hib->restored)
+	if (q->restored)
 		/* A wakeup count written before hibernation means nothing now. */
 		*torpor_ksym.events_check_enabled = false;
-	torpor_platform_leave(hib);
-	if (!err)
-		torpor_test(hib, TORPOR_TEST_CORE);
-out_syscore:
-	syscore_resume();
-out_irqs:
-	system_state = SYSTEM_RUNNING;
-	local_irq_enable();
-	return err;
-}
-
-static int torpor_snapshot_cpus(struct torpor_hib *hib)
-{
-	int err;
-
-	torpor_ksym.cpuidle_pause();
-	err = torpor_ksym.freeze_secondary_cpus(0);
-	if (err)
-		torpor_stats_fail(err, "non-boot CPUs failed to go offline");
-	else if (!torpor_test(hib, TORPOR_TEST_CPUS))
-		err = torpor_snapshot_atomic(hib);
-	torpor_ksym.thaw_secondary_cpus();
-	torpor_ksym.cpuidle_resume();
-	if (hib->restored)
-		torpor_ksym.arch_resume_nosmt();
-	return err;
-}
-
-/* Late and noirq device callbacks, the platform, then the CPUs. */
-static int torpor_snapshot_late(struct torpor_hib *hib)
-{
-	int err;
-
-	err = dpm_suspend_end(PMSG_FREEZE);
-	if (err)
-		return torpor_stats_fail(err, "some devices failed to power down");
-	err = torpor_platform_pre_snapshot(hib);
-	if (err)
-		torpor_stats_fail(err, "platform failed to prepare for the snapshot");
-	else if (!torpor_test(hib, TORPOR_TEST_PLATFORM))
-		err = torpor_snapshot_cpus(hib);
-	torpor_platform_finish(hib);
-	dpm_resume_start(torpor_resume_msg(hib, err));
-	return err;
-}
-
-/*
- * Devices are frozen around the snapshot and thawed after it, not powered
- * down: the image is written through them.  Allocations stay restricted
- * to no I/O until the write is over.
- */
-static int torpor_snapshot_devices(struct torpor_hib *hib)
-{
-	pm_message_t msg;
-	int err;
-
-	pm_suspend_clear_flags();
-	err = torpor_platform_begin(hib);
-	if (err)
-		return torpor_stats_fail(err, "platform refused to begin hibernation");
-	err = torpor_ksym.dpm_prepare(PMSG_FREEZE);
-	if (err) {
-		torpor_stats_fail(err, "some devices failed to prepare");
-		torpor_ksym.dpm_complete(PMSG_RECOVER);
-		goto out_platform;
-	}
-	torpor_ksym.suspend_console();
-	torpor_ksym.pm_restrict_gfp_mask();
-	err = torpor_ksym.dpm_suspend(PMSG_FREEZE);
-	if (err)
-		torpor_stats_fail(err, "some devices failed to freeze");
-	if (err || torpor_test(hib, TORPOR_TEST_DEVICES))
-		torpor_platform_recover(hib);
-	else
-		err = torpor_snapshot_late(hib);
-	msg = torpor_resume_msg(hib, err);
-	torpor_ksym.dpm_resume(msg);
-	if (err || hib->restored || hib->test)
-		torpor_ksym.pm_restore_gfp_mask();
-	torpor_ksym.resume_console();
-	torpor_ksym.dpm_complete(msg);
-out_platform:
-	torpor_platform_end(hib);
 	return err;
 }
 
@@ -245,6 +72,21 @@ static void torpor_log_snapshot(void)
 		div_u64(c.copy_ns, NSEC_PER_MSEC));
 }
 
+/*
+ * The boot kernel's statistics went with it; its load and hand-over times
+ * came along through the landing.
+ */
+static void torpor_log_resumed(void)
+{
+	u64 load = torpor_arch_ctx.boot_load_ns;
+	u64 restore = torpor_arch_ctx.boot_restore_ns;
+
+	WRITE_ONCE(torpor_stats.phase_ns[TORPOR_PHASE_LOAD], load);
+	WRITE_ONCE(torpor_stats.phase_ns[TORPOR_PHASE_RESTORE], restore);
+	pr_info("resumed: image loaded in %llu ms, handed over in %llu ms\n",
+		div_u64(load, NSEC_PER_MSEC), div_u64(restore, NSEC_PER_MSEC));
+}
+
 /* Never returns: a valid image is on disk and must not go stale. */
 static void __noreturn torpor_power_down(const struct torpor_hib *hib)
 {
@@ -253,7 +95,7 @@ static void __noreturn torpor_power_down(const struct torpor_hib *hib)
 		kernel_restart(NULL);
 		break;
 	case TORPOR_MODE_PLATFORM:
-		if (hib->platform)
+		if (hib->q.platform)
 			torpor_ksym.hibernation_platform_enter();
 		fallthrough;
 	default:
@@ -273,13 +115,25 @@ static void torpor_fill_meta(struct torpor_hib *hib)
 	struct torpor_image_meta *meta = &hib->meta;
 
 	meta->flags = 0;
-	if (hib->platform)
+	if (hib->q.platform)
 		meta->flags |= TORPOR_FLAG_PLATFORM;
 	if (hib->mode == TORPOR_MODE_TEST_RESUME)
 		meta->flags |= TORPOR_FLAG_TEST;
 	meta->freeze_ns = torpor_stats.phase_ns[TORPOR_PHASE_FREEZE];
 	meta->prepare_ns = torpor_stats.phase_ns[TORPOR_PHASE_PREPARE];
 	meta->snapshot_ns = torpor_stats.phase_ns[TORPOR_PHASE_SNAPSHOT];
+}
+
+/*
+ * test_resume: read the image just written back and restore it the way a
+ * boot would, minus the power cycle.  The copies are in the image now, and
+ * the load needs their memory.  Returns only if the restore did not
+ * happen; in the restored image, torpor_save_and_copy() returns instead.
+ */
+static int torpor_test_resume(void)
+{
+	torpor_snapshot_release();
+	return torpor_resume_test();
 }
 
 /* User space and freezable kernel threads stay frozen while writing. */
@@ -290,7 +144,9 @@ static int torpor_write(struct torpor_hib *hib)
 	torpor_stats_phase(TORPOR_PHASE_WRITE);
 	torpor_fill_meta(hib);
 	err = torpor_image_write(&hib->meta);
-	if (!err && hib->mode != TORPOR_MODE_TEST_RESUME)
+	if (!err && hib->mode == TORPOR_MODE_TEST_RESUME)
+		err = torpor_test_resume();
+	else if (!err)
 		torpor_power_down(hib);
 	torpor_ksym.pm_restore_gfp_mask();
 	return err;
@@ -311,16 +167,19 @@ static int torpor_hibernate_frozen(struct torpor_hib *hib)
 		torpor_stats_fail(err, "freezing kernel threads failed");
 		goto out_release;
 	}
-	if (torpor_test(hib, TORPOR_TEST_FREEZER))
+	if (torpor_quiesce_test(&hib->q, TORPOR_TEST_FREEZER))
 		goto out_release;
 	torpor_stats_phase(TORPOR_PHASE_SNAPSHOT);
-	err = torpor_snapshot_devices(hib);
-	if (err || hib->restored)
+	pm_suspend_clear_flags();
+	err = torpor_quiesce(&hib->q);
+	if (hib->q.restored)
+		torpor_log_resumed();
+	if (err || hib->q.restored)
 		goto out_release;
-	if (hib->test && hib->test != TORPOR_TEST_CORE)
+	if (hib->q.test && hib->q.test != TORPOR_TEST_CORE)
 		goto out_release;
 	torpor_log_snapshot();
-	if (!hib->test)
+	if (!hib->q.test)
 		err = torpor_write(hib);
 out_release:
 	torpor_snapshot_release();
@@ -358,7 +217,7 @@ out_notify:
 /* Ends the run in the stats, unless the failing step already did. */
 static void torpor_hibernate_done(int err)
 {
-	if (READ_ONCE(torpor_stats.phase) == TORPOR_PHASE_IDLE)
+	if (!torpor_stats_running())
 		return;
 	if (err)
 		torpor_stats_fail(err, "hibernation failed");
@@ -390,9 +249,14 @@ int torpor_hibernate(void)
 		goto out_unlock;
 	}
 	hib.mode = torpor_entry_mode();
+	hib.q = (struct torpor_quiesce){
+		.msg = PMSG_FREEZE,
+		.test = *torpor_ksym.pm_test_level,
+		.what = "hibernation",
+		.atomic = torpor_save_and_copy,
+	};
 	if (hib.mode == TORPOR_MODE_PLATFORM)
-		hib.platform = *torpor_ksym.hibernation_ops;
-	hib.test = *torpor_ksym.pm_test_level;
+		hib.q.platform = *torpor_ksym.hibernation_ops;
 	torpor_ksym.pm_prepare_console();
 	err = torpor_hibernate_locked(&hib);
 	torpor_hibernate_done(err);

@@ -75,16 +75,12 @@ static int torpor_sig_check(struct torpor_swap *sw, struct page *page,
 	*stale = torpor_sig_is(page, TORPOR_SIG) &&
 		 !memcmp(torpor_tail(page)->orig_sig, TORPOR_SWAP_SIG,
 			 TORPOR_SIG_LEN);
-	if (!*stale && !torpor_sig_is(page, TORPOR_SWAP_SIG)) {
-		pr_err("resume device %u:%u has no swap signature\n",
-		       MAJOR(sw->dev), MINOR(sw->dev));
-		return -EINVAL;
-	}
-	if (sh->info.nr_badpages > TORPOR_MAX_BADPAGES) {
-		pr_err("resume device %u:%u: bad-page list overlaps the image tail\n",
-		       MAJOR(sw->dev), MINOR(sw->dev));
-		return -EINVAL;
-	}
+	if (!*stale && !torpor_sig_is(page, TORPOR_SWAP_SIG))
+		return torpor_stats_fail(-EINVAL, "resume device %u:%u has no swap signature",
+					 MAJOR(sw->dev), MINOR(sw->dev));
+	if (sh->info.nr_badpages > TORPOR_MAX_BADPAGES)
+		return torpor_stats_fail(-EINVAL, "resume device %u:%u: bad-page list overlaps the image tail",
+					 MAJOR(sw->dev), MINOR(sw->dev));
 	return 0;
 }
 
@@ -108,7 +104,7 @@ static int torpor_target_open(struct torpor_swap *sw, struct page **sig,
 	if (err)
 		return err;
 	*sig = alloc_page(GFP_NOIO);
-	err = *sig ? 0 : -ENOMEM;
+	err = *sig ? 0 : torpor_stats_fail(-ENOMEM, "out of memory to read the resume device");
 	if (!err)
 		err = torpor_swap_rw(sw, REQ_OP_READ, sw->sig_page, *sig);
 	if (!err)
@@ -128,7 +124,7 @@ static int torpor_target_open(struct torpor_swap *sw, struct page **sig,
  * Cheap enough to run before anything is frozen: the resume device is set,
  * is an active swap area and carries a swap signature.
  *
- * Return: 0 or a negative errno, with the reason logged.
+ * Return: 0 or a negative errno, with the reason recorded.
  */
 int torpor_image_check_target(void)
 {
@@ -139,7 +135,7 @@ int torpor_image_check_target(void)
 
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
 	if (!sw)
-		return -ENOMEM;
+		return torpor_stats_fail(-ENOMEM, "out of memory to check the resume device");
 	err = torpor_target_open(sw, &sig, &stale);
 	if (!err) {
 		__free_page(sig);
@@ -426,9 +422,9 @@ static void torpor_writer_close(struct torpor_writer *wr, bool keep)
  * @meta: what the hibernation sequence adds to the header
  *
  * On success the slots stay allocated, so swapping cannot overwrite the
- * image while this kernel still runs.
+ * image while this kernel still runs (a test image excepted).
  *
- * Return: 0, or a negative errno with the reason logged and the swap
+ * Return: 0, or a negative errno with the reason recorded and the swap
  * signature left in place.
  */
 int torpor_image_write(const struct torpor_image_meta *meta)
@@ -439,18 +435,23 @@ int torpor_image_write(const struct torpor_image_meta *meta)
 
 	wr = kzalloc(sizeof(*wr), GFP_KERNEL);
 	if (!wr)
-		return -ENOMEM;
+		return torpor_stats_fail(-ENOMEM, "not enough memory to write the image");
 	/* Reclaim must not write to the device we are filling. */
 	noio = memalloc_noio_save();
 	err = torpor_writer_open(wr);
 	if (!err) {
 		err = torpor_image_write_all(wr, meta);
-		torpor_writer_close(wr, !err);
+		/*
+		 * A test image is read back at once, while allocations are
+		 * still restricted to no I/O, so nothing can swap into its
+		 * slots before; the restored system never had them.
+		 */
+		torpor_writer_close(wr, !err && !(meta->flags & TORPOR_FLAG_TEST));
 	}
 	memalloc_noio_restore(noio);
 	kfree(wr);
-	/* The only failure not explained where it happens. */
-	if (err == -ENOMEM)
-		pr_err("not enough memory to write the image\n");
+	/* Allocations are the only failures not recorded where they happen. */
+	if (err == -ENOMEM && torpor_stats_running())
+		torpor_stats_fail(err, "not enough memory to write the image");
 	return err;
 }

@@ -9,6 +9,7 @@
 
 #include "index.h"
 #include "ostream.h"
+#include "stats.h"
 #include "torpor_image.h"
 
 #define TORPOR_INDEX_PER_PAGE	(PAGE_SIZE / sizeof(struct torpor_extent))
@@ -61,10 +62,9 @@ int torpor_index_add(struct torpor_index *idx, unsigned long pfn, bool zero)
 	u32 flags = zero ? TORPOR_EXTENT_ZERO : 0;
 	int err;
 
-	if (idx->run_count && pfn < idx->run_pfn + idx->run_count) {
-		pr_err("snapshot frames out of order at pfn %#lx\n", pfn);
-		return -EINVAL;
-	}
+	if (idx->run_count && pfn < idx->run_pfn + idx->run_count)
+		return torpor_stats_fail(-EINVAL, "snapshot frames out of order at pfn %#lx",
+					 pfn);
 	if (idx->run_count && pfn == idx->run_pfn + idx->run_count &&
 	    flags == idx->run_flags && idx->run_count < U32_MAX) {
 		idx->run_count++;

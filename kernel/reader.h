@@ -29,6 +29,7 @@ struct torpor_in {
 	struct torpor_image_header hdr;
 	struct torpor_map_run *runs;
 	unsigned int nr_runs;
+	bool test;			/* test_resume: written just now, by us */
 };
 
 /* One read of consecutive stream pages into a virtually contiguous buffer. */

@@ -12,6 +12,7 @@
 struct torpor_place;
 
 int torpor_restore(void);
+int torpor_restore_frozen(void);
 
 /* kernel/arch/x86/restore.c */
 int torpor_arch_restore_check(const struct torpor_arch_x86_64 *arch);

@@ -17,6 +17,7 @@
 #include <linux/vmalloc.h>
 
 #include "crc.h"
+#include "ksyms.h"
 #include "load.h"
 #include "place.h"
 #include "reader.h"
@@ -94,12 +95,13 @@ static int torpor_check_counts(const struct torpor_in *in)
 }
 
 /* What this machine must share with the one that wrote the image. */
-static int torpor_check_machine(const struct torpor_image_header *h)
+static int torpor_check_machine(const struct torpor_in *in)
 {
+	const struct torpor_image_header *h = &in->hdr;
 	u32 ranges, fingerprint;
 	u64 ram_pages, max_pfn;
 
-	if (le32_to_cpu(h->flags) & TORPOR_FLAG_TEST)
+	if (le32_to_cpu(h->flags) & TORPOR_FLAG_TEST && !in->test)
 		return torpor_stats_fail(-EINVAL, "image refused: test image, never resumed");
 	if (le32_to_cpu(h->page_size) != PAGE_SIZE ||
 	    le32_to_cpu(h->arch) != TORPOR_ARCH_X86_64)
@@ -131,7 +133,7 @@ static int torpor_check_image(struct torpor_in *in, void *page)
 	memcpy(&in->hdr, page, sizeof(in->hdr));
 	return torpor_check_frame(&in->hdr, &tail) ?:
 	       torpor_check_counts(in) ?:
-	       torpor_check_machine(&in->hdr);
+	       torpor_check_machine(in);
 }
 
 /*
@@ -155,8 +157,18 @@ static int torpor_place_image(struct torpor_in *in, struct torpor_place *pl,
 			      const struct torpor_extent *ext)
 {
 	const struct torpor_image_header *h = &in->hdr;
+	u64 avail = si_mem_available();
 	int ret;
 
+	/*
+	 * Every page needs a frame of its own or a safe page until the final
+	 * copy: refuse now rather than take all memory and fail then.  In a
+	 * test_resume every image frame is still in use, so it is nearly all
+	 * safe pages.
+	 */
+	if (le64_to_cpu(h->nr_pages) > avail)
+		return torpor_stats_fail(-ENOMEM, "image refused: it needs %llu pages of memory, %llu available",
+					 le64_to_cpu(h->nr_pages), avail);
 	ret = torpor_place_init(pl, le64_to_cpu(h->max_pfn), ext,
 				le64_to_cpu(h->index_extents));
 	if (ret)
@@ -206,7 +218,7 @@ static int torpor_resume_image(struct torpor_in *in, struct torpor_bdev *b)
 			div_u64(ktime_get_ns() - start, NSEC_PER_MSEC),
 			pl.nr_in_place, pl.nr_copies);
 		torpor_stats_phase(TORPOR_PHASE_RESTORE);
-		ret = torpor_restore();
+		ret = in->test ? torpor_restore_frozen() : torpor_restore();
 	}
 	torpor_place_free(&pl);
 	return ret;
@@ -232,13 +244,16 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 
 	ret = torpor_find_image(in, sig_page, page);
 	if (ret < 0)
-		pr_err("cannot read the swap header of the resume device (error %d)\n",
-		       ret);
+		torpor_stats_fail(ret, "cannot read the swap header of the resume device");
 	if (ret <= 0) {
 		torpor_bdev_close(b);
 		return ret;
 	}
-	torpor_stats_begin(TORPOR_PHASE_LOAD);
+	/* A test_resume goes on with the hibernation's run. */
+	if (in->test)
+		torpor_stats_phase(TORPOR_PHASE_LOAD);
+	else
+		torpor_stats_begin(TORPOR_PHASE_LOAD);
 	ret = torpor_check_image(in, page);
 	if (!ret)
 		pr_info("resuming image of %s %s (%llu pages); booted %s\n",
@@ -257,6 +272,35 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 	return torpor_resume_image(in, b);
 }
 
+static int torpor_resume_from(dev_t dev, sector_t offset, bool test)
+{
+	struct torpor_in *in;
+	struct torpor_bdev b;
+	void *page;
+	int ret;
+
+	page = (void *)__get_free_page(GFP_KERNEL);
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!page || !in) {
+		ret = torpor_stats_fail(-ENOMEM, "out of memory to look for an image");
+		goto out;
+	}
+	ret = torpor_bdev_open(&b, dev);
+	if (ret) {
+		torpor_stats_fail(ret, "cannot open resume device %u:%u",
+				  MAJOR(dev), MINOR(dev));
+		goto out;
+	}
+	in->test = test;
+	in->bdev = b.bdev;
+	in->dev_pages = bdev_nr_bytes(b.bdev) >> PAGE_SHIFT;
+	ret = torpor_resume_dev(in, &b, offset, page);
+out:
+	kfree(in);
+	free_page((unsigned long)page);
+	return ret;
+}
+
 /**
  * torpor_resume - resume from the image on a swap device, if there is one
  * @dev: the resume device
@@ -267,26 +311,24 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
  */
 int torpor_resume(dev_t dev, sector_t offset)
 {
-	struct torpor_in *in;
-	struct torpor_bdev b;
-	void *page;
-	int ret = -ENOMEM;
+	return torpor_resume_from(dev, offset, false);
+}
 
-	page = (void *)__get_free_page(GFP_KERNEL);
-	in = kzalloc(sizeof(*in), GFP_KERNEL);
-	if (!page || !in)
-		goto out;
-	ret = torpor_bdev_open(&b, dev);
-	if (ret) {
-		pr_err("cannot open resume device %u:%u (error %d)\n",
-		       MAJOR(dev), MINOR(dev), ret);
-		goto out;
-	}
-	in->bdev = b.bdev;
-	in->dev_pages = bdev_nr_bytes(b.bdev) >> PAGE_SHIFT;
-	ret = torpor_resume_dev(in, &b, offset, page);
-out:
-	kfree(in);
-	free_page((unsigned long)page);
-	return ret;
+/**
+ * torpor_resume_test - restore the test image just written (test_resume)
+ *
+ * Called by the hibernation that wrote it, with tasks frozen, system sleep
+ * locked and allocations restricted to no I/O.  The image kernel is this
+ * kernel.
+ *
+ * Return: only if the machine was not handed over, -errno after recording
+ * why.  The image is gone either way.
+ */
+int torpor_resume_test(void)
+{
+	int ret;
+
+	ret = torpor_resume_from(*torpor_ksym.swsusp_resume_device,
+				 *torpor_ksym.swsusp_resume_block, true);
+	return ret ?: torpor_stats_fail(-ENOENT, "test_resume: the image just written is not there");
 }

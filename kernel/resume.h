@@ -8,5 +8,6 @@
 #include <linux/types.h>
 
 int torpor_resume(dev_t dev, sector_t offset);
+int torpor_resume_test(void);
 
 #endif /* _TORPOR_RESUME_H */

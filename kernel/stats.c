@@ -89,6 +89,15 @@ void torpor_stats_phase(enum torpor_phase phase)
 	WRITE_ONCE(torpor_stats.phase, phase);
 }
 
+/*
+ * False once the current run has ended, so also once a failure has been
+ * recorded: callers that pass an error on use it to record it only once.
+ */
+bool torpor_stats_running(void)
+{
+	return READ_ONCE(torpor_stats.phase) != TORPOR_PHASE_IDLE;
+}
+
 /**
  * torpor_stats_fail - end the current run with an error
  * @err: negative errno

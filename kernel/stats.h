@@ -44,6 +44,7 @@ extern struct torpor_stats torpor_stats;
 
 void torpor_stats_begin(enum torpor_phase first);
 void torpor_stats_phase(enum torpor_phase phase);
+bool torpor_stats_running(void);
 __printf(2, 3) int torpor_stats_fail(int err, const char *fmt, ...);
 
 const char *torpor_phase_name(enum torpor_phase phase);

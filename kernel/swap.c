@@ -27,22 +27,18 @@ int torpor_swap_open(struct torpor_swap *sw)
 	memset(sw, 0, sizeof(*sw));
 	sw->dev = *torpor_ksym.swsusp_resume_device;
 	sw->sig_page = *torpor_ksym.swsusp_resume_block;
-	if (!sw->dev) {
-		pr_err("no resume device: write the swap device to /sys/power/resume\n");
-		return -ENODEV;
-	}
+	if (!sw->dev)
+		return torpor_stats_fail(-ENODEV,
+			"no resume device: write the swap device to /sys/power/resume");
 	sw->type = torpor_ksym.swap_type_of(sw->dev, sw->sig_page);
-	if (sw->type < 0) {
-		pr_err("resume device %u:%u offset %llu is not an active swap area\n",
-		       MAJOR(sw->dev), MINOR(sw->dev), sw->sig_page);
-		return -EINVAL;
-	}
+	if (sw->type < 0)
+		return torpor_stats_fail(-EINVAL,
+			"resume device %u:%u offset %llu is not an active swap area",
+			MAJOR(sw->dev), MINOR(sw->dev), sw->sig_page);
 	err = torpor_bdev_open(&sw->bdev, sw->dev);
-	if (err) {
-		pr_err("cannot open resume device %u:%u: %d\n",
-		       MAJOR(sw->dev), MINOR(sw->dev), err);
-		return err;
-	}
+	if (err)
+		return torpor_stats_fail(err, "cannot open resume device %u:%u",
+					 MAJOR(sw->dev), MINOR(sw->dev));
 	atomic_set(&sw->pages_in_flight, 0);
 	atomic_set(&sw->error, 0);
 	return 0;
@@ -112,11 +108,9 @@ int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page)
 	pgoff_t offset = swp_offset(entry);
 	int err;
 
-	if (!offset) {
-		pr_err("swap area %u:%u is too small for the image\n",
-		       MAJOR(sw->dev), MINOR(sw->dev));
-		return -ENOSPC;
-	}
+	if (!offset)
+		return torpor_stats_fail(-ENOSPC, "swap area %u:%u is too small for the image",
+					 MAJOR(sw->dev), MINOR(sw->dev));
 	err = torpor_swap_record(sw, offset);
 	if (err) {
 		torpor_swap_free_entry(entry);
@@ -126,12 +120,20 @@ int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page)
 	return 0;
 }
 
-
-static void torpor_swap_io_error(struct torpor_swap *sw)
+/*
+ * The first write error, recorded by the writer when it first sees it:
+ * completions run in interrupt context, in the middle of the run.
+ */
+static int torpor_swap_error(struct torpor_swap *sw)
 {
-	if (!atomic_cmpxchg(&sw->error, 0, -EIO))
-		pr_err("I/O error writing resume device %u:%u\n",
-		       MAJOR(sw->dev), MINOR(sw->dev));
+	int err = atomic_read(&sw->error);
+
+	if (err && !sw->error_recorded) {
+		sw->error_recorded = true;
+		torpor_stats_fail(err, "I/O error writing resume device %u:%u",
+				  MAJOR(sw->dev), MINOR(sw->dev));
+	}
+	return err;
 }
 
 static void torpor_swap_end_io(struct bio *bio)
@@ -142,7 +144,7 @@ static void torpor_swap_end_io(struct bio *bio)
 	int pages = 0;
 
 	if (bio->bi_status)
-		torpor_swap_io_error(sw);
+		atomic_cmpxchg(&sw->error, 0, -EIO);
 	bio_for_each_segment_all(bv, bio, iter) {
 		__free_page(bv->bv_page);
 		pages++;
@@ -188,7 +190,7 @@ int torpor_swap_write(struct torpor_swap *sw, u64 dev_page, struct page *page)
 	atomic_inc(&sw->pages_in_flight);
 	atomic64_add(PAGE_SIZE, &torpor_stats.bytes_written);
 	sw->bio_next_page = dev_page + 1;
-	return atomic_read(&sw->error);
+	return torpor_swap_error(sw);
 }
 
 /* Wait for every queued write and make it durable. */
@@ -198,13 +200,13 @@ int torpor_swap_sync(struct torpor_swap *sw)
 
 	torpor_swap_submit(sw);
 	torpor_swap_wait(sw, 1);
-	err = atomic_read(&sw->error);
+	err = torpor_swap_error(sw);
 	if (err)
 		return err;
 	err = blkdev_issue_flush(sw->bdev.bdev);
 	if (err)
-		pr_err("cannot flush resume device %u:%u: %d\n",
-		       MAJOR(sw->dev), MINOR(sw->dev), err);
+		torpor_stats_fail(err, "cannot flush resume device %u:%u",
+				  MAJOR(sw->dev), MINOR(sw->dev));
 	return err;
 }
 
@@ -220,8 +222,8 @@ int torpor_swap_rw(struct torpor_swap *sw, blk_opf_t opf, u64 dev_page,
 	err = submit_bio_wait(bio);
 	bio_put(bio);
 	if (err)
-		pr_err("I/O error %s resume device %u:%u: %d\n",
-		       op_is_write(opf) ? "writing" : "reading",
-		       MAJOR(sw->dev), MINOR(sw->dev), err);
+		torpor_stats_fail(err, "I/O error %s resume device %u:%u",
+				  op_is_write(opf) ? "writing" : "reading",
+				  MAJOR(sw->dev), MINOR(sw->dev));
 	return err;
 }

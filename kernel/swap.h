@@ -34,6 +34,7 @@ struct torpor_swap {
 	u64 bio_next_page;
 	atomic_t pages_in_flight;
 	atomic_t error;
+	bool error_recorded;		/* in the stats, by the writer */
 	wait_queue_head_t wait;
 };
 

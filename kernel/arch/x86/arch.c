@@ -35,6 +35,8 @@ static void torpor_arch_check_layout(void)
 	TORPOR_CTX_AT(rsp, TORPOR_CTX_RSP);
 	TORPOR_CTX_AT(rip, TORPOR_CTX_RIP);
 	TORPOR_CTX_AT(rflags, TORPOR_CTX_RFLAGS);
+	TORPOR_CTX_AT(boot_load_ns, TORPOR_CTX_BOOT_LOAD);
+	TORPOR_CTX_AT(boot_restore_ns, TORPOR_CTX_BOOT_RESTORE);
 	TORPOR_CTX_AT(gdt, TORPOR_CTX_GDT);
 #undef TORPOR_CTX_AT
 }

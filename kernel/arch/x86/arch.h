@@ -16,9 +16,27 @@
 #define TORPOR_CTX_RSP		48
 #define TORPOR_CTX_RIP		56
 #define TORPOR_CTX_RFLAGS	64
-#define TORPOR_CTX_GDT		72
+#define TORPOR_CTX_BOOT_LOAD	72
+#define TORPOR_CTX_BOOT_RESTORE	80
+#define TORPOR_CTX_GDT		88
 
-#ifndef __ASSEMBLY__
+#ifdef __ASSEMBLY__
+
+#include <asm/processor-flags.h>
+
+/*
+ * A CR3 load keeps global TLB entries, and the boot kernel's are global:
+ * toggling CR4.PGE drops them.  Used by the trampoline and the landing.
+ */
+.macro TORPOR_FLUSH_GLOBAL_TLB cr4:req, tmp:req
+	movq	%cr4, \cr4
+	movq	\cr4, \tmp
+	andq	$~X86_CR4_PGE, \tmp
+	movq	\tmp, %cr4
+	movq	\cr4, %cr4
+.endm
+
+#else /* __ASSEMBLY__ */
 
 #include <linux/compiler.h>
 #include <linux/types.h>
@@ -32,6 +50,9 @@ struct torpor_arch_context {
 	u64 rsp;		/* the caller's, after the return */
 	u64 rip;		/* the return address */
 	u64 rflags;
+	/* Set by the landing: the boot kernel's load and hand-over times. */
+	u64 boot_load_ns;
+	u64 boot_restore_ns;
 	struct desc_ptr gdt;	/* this CPU's writable GDT */
 };
 
@@ -46,9 +67,11 @@ extern struct torpor_arch_context torpor_arch_ctx;
 __attribute__((__returns_twice__)) int torpor_arch_save_context(void);
 
 /*
- * The trampoline jumps here with %rdi = torpor_arch_x86_64.cr3, interrupts
- * off, on page tables that map this page at its virtual address.  It needs
- * no stack.  It switches to the image's page tables and returns from
+ * The trampoline jumps here with %rdi = torpor_arch_x86_64.cr3, and the
+ * boot kernel's load and hand-over times in ns in %rsi and %rdx (its own
+ * statistics die with it), interrupts off, on page tables that map this
+ * page at its virtual address.  It needs no stack.  It switches to the
+ * image's page tables, keeps the times in torpor_arch_ctx and returns from
  * torpor_arch_save_context() a second time.
  */
 void torpor_arch_landing(void);

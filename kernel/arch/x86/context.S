@@ -47,15 +47,11 @@ SYM_CODE_START(torpor_arch_landing)
 	UNWIND_HINT_ENTRY
 	ENDBR
 	movq	%rdi, %cr3
-
-	/* Toggling PGE drops the boot kernel's global TLB entries too. */
-	movq	%cr4, %rax
-	movq	%rax, %rdx
-	andq	$~X86_CR4_PGE, %rdx
-	movq	%rdx, %cr4
-	movq	%rax, %cr4
+	TORPOR_FLUSH_GLOBAL_TLB %rax, %rcx
 
 	leaq	torpor_arch_ctx(%rip), %rax
+	movq	%rsi, TORPOR_CTX_BOOT_LOAD(%rax)
+	movq	%rdx, TORPOR_CTX_BOOT_RESTORE(%rax)
 	/*
 	 * The writable GDT alias: restore_processor_state() reloads TR,
 	 * which marks the TSS descriptor busy in the GDT in use.

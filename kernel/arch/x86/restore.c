@@ -23,7 +23,8 @@
 extern const u8 torpor_trampoline[], torpor_trampoline_end[];
 
 typedef void __noreturn (*torpor_trampoline_fn)(u64 temp_cr3, u64 pbe,
-						 u64 image_cr3, u64 landing);
+						 u64 image_cr3, u64 landing,
+						 u64 load_ns, u64 restore_ns);
 
 /* Present, writable, executable, not global. */
 #define TORPOR_PT_ENTRY		_KERNPG_TABLE
@@ -193,6 +194,10 @@ int torpor_arch_restore_jump(void)
 
 	if (torpor_make_executable((unsigned long)tramp))
 		return torpor_stats_fail(-EFAULT, "resume aborted: trampoline page not mapped");
+	/* This run ends here; the image reports its times. */
+	torpor_stats_phase(TORPOR_PHASE_IDLE);
 	tramp(torpor_handover.temp_cr3, torpor_handover.pbe,
-	      torpor_handover.image_cr3, torpor_handover.landing);
+	      torpor_handover.image_cr3, torpor_handover.landing,
+	      torpor_stats.phase_ns[TORPOR_PHASE_LOAD],
+	      torpor_stats.phase_ns[TORPOR_PHASE_RESTORE]);
 }

@@ -10,6 +10,7 @@
  *	%rsi first page of the copy list (struct torpor_pbe_page, direct map)
  *	%rdx the image kernel's page tables (physical), passed on in %rdi
  *	%rcx the image's landing point, mapped by the temporary tables
+ *	%r8, %r9 the load and hand-over times, passed on in %rsi and %rdx
  *
  * It lives in .rodata: it is only ever executed from its copy.
  */
@@ -17,20 +18,19 @@
 #include <asm/page_types.h>
 #include <asm/processor-flags.h>
 
+#include "arch.h"
+
 	.section .rodata, "a"
 	.balign 16
 SYM_DATA_START(torpor_trampoline)
 	endbr64
-	movq	%rdx, %r8
-	movq	%rcx, %r9
+	/* The copy loop below leaves %r12-%r15 alone. */
+	movq	%rdx, %r12
+	movq	%rcx, %r13
+	movq	%r8, %r14
+	movq	%r9, %r15
 	movq	%rdi, %cr3
-
-	/* The boot kernel's global entries would survive the CR3 switch. */
-	movq	%cr4, %rax
-	movq	%rax, %rcx
-	andq	$~X86_CR4_PGE, %rcx
-	movq	%rcx, %cr4
-	movq	%rax, %cr4
+	TORPOR_FLUSH_GLOBAL_TLB %rax, %rcx
 
 	cld
 	movq	%rsi, %r10
@@ -61,7 +61,9 @@ SYM_DATA_START(torpor_trampoline)
 	jmp	.Lpage
 
 .Lland:
-	movq	%r8, %rdi
-	jmp	*%r9
+	movq	%r12, %rdi
+	movq	%r14, %rsi
+	movq	%r15, %rdx
+	jmp	*%r13
 SYM_DATA_END_LABEL(torpor_trampoline, SYM_L_GLOBAL, torpor_trampoline_end)
 

@@ -11,20 +11,27 @@
 # the resumed system hibernates again, N times in all.
 #
 # SMP, MEM and APPEND apply to every boot, e.g. APPEND="no5lvl pti=on";
-# WORKLOAD=full runs the larger workload (tools/qemu/workload.sh).
+# WORKLOAD=full runs the larger workload (tools/qemu/workload.sh);
+# RESUME_KERNEL=other boots the other kernel to resume the image (the
+# image's own torpor takes over from the trampoline on); RESUME_VIA=param
+# resumes with the module parameter (insmod torpor.ko resume=MAJ:MIN)
+# instead of /sys/power/resume.
 
 CYCLE_STREAM=/workload/stream.status
 
 plan()
 {
 	local rounds=${ROUNDS:-2} size=${WORKLOAD:-default} swap round=1
-	local marker pages
+	local resume_kernel=$KERNEL via=${RESUME_VIA:-sysfs} marker pages
 
+	[[ $via == sysfs || $via == param ]] ||
+		scenario_fail "RESUME_VIA=$via: not sysfs or param"
 	case $size in
 	default) disk swap 512 swap ;;
 	full) disk swap 1536 swap ;;
 	*) scenario_fail "WORKLOAD=$size: not default or full" ;;
 	esac
+	[[ ${RESUME_KERNEL:-} != other ]] || resume_kernel=$(other_kernel)
 	swap=$(disk_path swap)
 	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size"
 	expect_poweroff
@@ -37,7 +44,8 @@ plan()
 	[[ $pages == "$WORKLOAD_MARKER_PAGES" ]] ||
 		scenario_fail "image holds $pages of the $WORKLOAD_MARKER_PAGES marker pages"
 	while :; do
-		boot resume timeout=600
+		boot resume kernel="$resume_kernel" timeout=600 \
+			append="$APPEND harness.resume_via=$via"
 		if [[ $round -lt $rounds ]]; then
 			expect_poweroff
 		else
@@ -130,8 +138,9 @@ cycle_check_swap()
 # One round: hibernate, and in the resumed system check everything.
 cycle_round()
 {
-	local round=$1 dev=$2 hog stream
+	local round=$1 dev=$2 cpus hog stream
 
+	cpus=$(cat /sys/devices/system/cpu/online)
 	hog=$(workload_hog_field 1)
 	stream=$(cycle_stream_count)
 	log "round $round: hibernating (memhog round $hog, stream at $stream)"
@@ -139,6 +148,8 @@ cycle_round()
 		fail "round $round: echo disk failed: $(dmesg | grep 'torpor:' | tail -n 1)"
 	log "resumed, round $round"
 	report resumed "$round"
+	[ "$(cat /sys/devices/system/cpu/online)" = "$cpus" ] ||
+		fail "CPUs online after resume: $(cat /sys/devices/system/cpu/online), before: $cpus"
 	[ "$(workload_hog_field 1)" -ge "$hog" ] ||
 		fail "memhog counter went back: $(workload_hog_field 1) < $hog"
 	workload_check
@@ -167,15 +178,21 @@ stage_cycle()
 	done
 }
 
-# The initramfs way: the resume device's MAJ:MIN into /sys/power/resume.
-# On success this never returns: the image's stage goes on instead.
+# The initramfs way: the resume device's MAJ:MIN into /sys/power/resume,
+# or as torpor's resume parameter.  On success neither returns: the
+# image's stage goes on instead.
 stage_resume()
 {
-	local dev
+	local dev majmin
 
 	dev=$(disk_dev swap)
-	load_torpor
-	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume ||
-		fail "resume refused: $(dmesg | grep 'torpor:' | tail -n 1)"
-	fail "no image found on $dev: $(dmesg | grep 'torpor:' | tail -n 1)"
+	majmin=$(cat "/sys/block/${dev#/dev/}/dev")
+	if [ "$(karg harness.resume_via)" = param ]; then
+		load_torpor resume="$majmin"
+	else
+		load_torpor
+		echo "$majmin" >/sys/power/resume ||
+			fail "resume refused: $(dmesg | grep 'torpor:' | tail -n 1)"
+	fi
+	fail "no image resumed from $dev: $(dmesg | grep 'torpor:' | tail -n 1)"
 }

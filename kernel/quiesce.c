@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The one sequence that stops the machine for a snapshot or a restore, in
+ * the order kernel/power/hibernate.c takes for both: devices prepared and
+ * frozen (or quiesced), their late and noirq phases, the platform, the
+ * other CPUs down, interrupts off, system devices suspended.  Every step
+ * has its undo, and a failure unwinds in reverse order back to a running
+ * system.
+ *
+ * The way back tells the devices what happened: PMSG_THAW after a
+ * snapshot, PMSG_RECOVER after a failure, and PMSG_RESTORE when ->atomic
+ * returns in a restored image, where devices were last set up by another
+ * kernel.
+ */
+
+#include <linux/cpu.h>
+#include <linux/cpuidle.h>
+#include <linux/delay.h>
+#include <linux/irqflags.h>
+#include <linux/kernel.h>
+#include <linux/pm.h>
+#include <linux/suspend.h>
+#include <linux/syscore_ops.h>
+#include <asm/smp.h>
+#include <asm/special_insns.h>
+
+#include "ksyms.h"
+#include "quiesce.h"
+#include "stats.h"
+
+#define TORPOR_TEST_DELAY_MS	1000
+
+/**
+ * torpor_quiesce_test - stop at a pm_test level, the way the kernel does
+ * @q: the sequence
+ * @level: where the caller is
+ *
+ * Return: true, after a delay, if /sys/power/pm_test asked to stop here.
+ */
+bool torpor_quiesce_test(const struct torpor_quiesce *q, int level)
+{
+	if (q->test != level)
+		return false;
+	mdelay(TORPOR_TEST_DELAY_MS);
+	return true;
+}
+
+static int torpor_platform_begin(const struct torpor_quiesce *q)
+{
+	return q->platform ? q->platform->begin(PMSG_FREEZE) : 0;
+}
+
+static void torpor_platform_end(const struct torpor_quiesce *q)
+{
+	if (q->platform)
+		q->platform->end();
+}
+
+static int torpor_platform_pre_snapshot(const struct torpor_quiesce *q)
+{
+	return q->platform ? q->platform->pre_snapshot() : 0;
+}
+
+static void torpor_platform_leave(const struct torpor_quiesce *q)
+{
+	if (q->platform)
+		q->platform->leave();
+}
+
+static void torpor_platform_finish(const struct torpor_quiesce *q)
+{
+	if (q->platform)
+		q->platform->finish();
+}
+
+static void torpor_platform_recover(const struct torpor_quiesce *q)
+{
+	if (q->platform && q->platform->recover)
+		q->platform->recover();
+}
+
+static pm_message_t torpor_quiesce_back(const struct torpor_quiesce *q, int err)
+{
+	if (q->restored)
+		return PMSG_RESTORE;
+	return err ? PMSG_RECOVER : PMSG_THAW;
+}
+
+/* One CPU, interrupts off, system devices suspended. */
+static int torpor_quiesce_atomic(struct torpor_quiesce *q)
+{
+	int err;
+
+	local_irq_disable();
+	system_state = SYSTEM_SUSPEND;
+	err = syscore_suspend();
+	if (err) {
+		torpor_stats_fail(err, "%s aborted: system devices failed to suspend",
+				  q->what);
+		goto out_irqs;
+	}
+	err = q->atomic(q);
+	torpor_platform_leave(q);
+	if (!err)
+		torpor_quiesce_test(q, TORPOR_TEST_CORE);
+	syscore_resume();
+out_irqs:
+	system_state = SYSTEM_RUNNING;
+	local_irq_enable();
+	return err;
+}
+
+/*
+ * While a restore copies pages home, offlined CPUs must not wait in
+ * MONITOR/MWAIT: the monitored line is likely to be overwritten and they
+ * would wake up in code that no longer exists.  HLT with interrupts off
+ * keeps them still until the image kernel sends INIT.
+ */
+static void __noreturn torpor_play_dead(void)
+{
+	torpor_ksym.play_dead_common();
+	wbinvd();
+	for (;;)
+		native_halt();
+}
+
+/*
+ * A CPU going down reads play_dead before it reports itself dead, which
+ * freeze_secondary_cpus() waits for, so the old one can go back after.
+ */
+static int torpor_cpus_down(const struct torpor_quiesce *q)
+{
+	void (*play_dead)(void) = smp_ops.play_dead;
+	int err;
+
+	if (q->msg.event == PM_EVENT_QUIESCE)
+		smp_ops.play_dead = torpor_play_dead;
+	err = torpor_ksym.freeze_secondary_cpus(0);
+	smp_ops.play_dead = play_dead;
+	return err;
+}
+
+static int torpor_quiesce_cpus(struct torpor_quiesce *q)
+{
+	int err;
+
+	torpor_ksym.cpuidle_pause();
+	err = torpor_cpus_down(q);
+	if (err)
+		torpor_stats_fail(err, "%s aborted: non-boot CPUs failed to go offline",
+				  q->what);
+	else if (!torpor_quiesce_test(q, TORPOR_TEST_CPUS))
+		err = torpor_quiesce_atomic(q);
+	torpor_ksym.thaw_secondary_cpus();
+	torpor_ksym.cpuidle_resume();
+	if (q->restored)
+		torpor_ksym.arch_resume_nosmt();
+	return err;
+}
+
+/* Late and noirq device callbacks, the platform, then the CPUs. */
+static int torpor_quiesce_late(struct torpor_quiesce *q)
+{
+	int err;
+
+	/* It undoes its own steps when it fails. */
+	err = dpm_suspend_end(q->msg);
+	if (err)
+		return torpor_stats_fail(err, "%s aborted: some devices failed to power down",
+					 q->what);
+	err = torpor_platform_pre_snapshot(q);
+	if (err)
+		torpor_stats_fail(err, "%s aborted: the platform failed to prepare",
+				  q->what);
+	else if (!torpor_quiesce_test(q, TORPOR_TEST_PLATFORM))
+		err = torpor_quiesce_cpus(q);
+	torpor_platform_finish(q);
+	dpm_resume_start(torpor_quiesce_back(q, err));
+	return err;
+}
+
+/*
+ * Allocations are restricted to no I/O once devices are prepared (their
+ * ->prepare() may still allocate freely).  After a snapshot that is to be
+ * written they stay restricted: the image goes out through the thawed
+ * devices, and nothing may swap into the area meanwhile.
+ */
+static int torpor_quiesce_devices(struct torpor_quiesce *q)
+{
+	pm_message_t back;
+	int err;
+
+	err = torpor_platform_begin(q);
+	if (err)
+		return torpor_stats_fail(err, "%s aborted: the platform refused to begin",
+					 q->what);
+	err = torpor_ksym.dpm_prepare(q->msg);
+	if (err) {
+		torpor_stats_fail(err, "%s aborted: some devices failed to prepare",
+				  q->what);
+		torpor_ksym.dpm_complete(PMSG_RECOVER);
+		goto out_platform;
+	}
+	torpor_ksym.suspend_console();
+	torpor_ksym.pm_restrict_gfp_mask();
+	err = torpor_ksym.dpm_suspend(q->msg);
+	if (err)
+		torpor_stats_fail(err, "%s aborted: some devices failed to suspend",
+				  q->what);
+	if (err || torpor_quiesce_test(q, TORPOR_TEST_DEVICES))
+		torpor_platform_recover(q);
+	else
+		err = torpor_quiesce_late(q);
+	back = torpor_quiesce_back(q, err);
+	torpor_ksym.dpm_resume(back);
+	if (err || q->restored || q->test)
+		torpor_ksym.pm_restore_gfp_mask();
+	torpor_ksym.resume_console();
+	torpor_ksym.dpm_complete(back);
+out_platform:
+	torpor_platform_end(q);
+	return err;
+}
+
+/**
+ * torpor_quiesce - stop the machine, run @q->atomic, bring it back
+ * @q: the sequence; ->atomic sets ->restored when it returns in a
+ *	restored image
+ *
+ * Called with tasks frozen and system sleep locked.  When a snapshot
+ * succeeds (0, not restored, no pm_test) allocations are left restricted
+ * to no I/O: the caller lifts that with pm_restore_gfp_mask() once the
+ * image is written.
+ *
+ * Return: 0, or a negative errno with the reason recorded.
+ */
+int torpor_quiesce(struct torpor_quiesce *q)
+{
+	q->restored = false;
+	return torpor_quiesce_devices(q);
+}

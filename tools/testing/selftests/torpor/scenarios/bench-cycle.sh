@@ -1,0 +1,307 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-cycle: the benchmark's rounds on one kernel, one workload and one
+# CPU count (tools/bench/bench runs it for every combination).  Each round
+# hibernates and resumes the same workload once with each method, in turn:
+#
+#	torpor       torpor loaded, its image on the swap disk
+#	swsusp       torpor not loaded: the kernel's own hibernation, with
+#	             resume= semantics (MAJ:MIN into /sys/power/resume)
+#	swsusp-lz4   the same with hibernate.compressor=lz4 on both boots
+#	             (6.12 only, 6.1 has no choice of compressor; BENCH_LZ4=0
+#	             leaves it out)
+#
+# Every hibernation starts on a new swap disk (zeros and a swap header),
+# so the 4 KiB blocks that are not zero after the power-off are what the
+# hibernation wrote.  Times are the host's clock (console prefixes).
+# Results go to $WORK/bench.tsv, one line of KEY=VALUE per hibernation.
+#
+# ROUNDS (default 3), BENCH_WORKLOAD=w1|w2 (default w1), SMP, APPEND.
+
+BENCH_DATA_DIR=/data
+BENCH_DATA_FILE=$BENCH_DATA_DIR/cache
+BENCH_DATA_MIB=400
+
+plan()
+{
+	local rounds=${ROUNDS:-3} workload=${BENCH_WORKLOAD:-w1} swap_mib=512
+	local methods="torpor swsusp" round method args
+
+	args="harness.bench_random=64 harness.bench_text=4000000 harness.bench_anon=4"
+	case $workload in
+	w1) ;;
+	w2) swap_mib=1024 ;;
+	*) scenario_fail "BENCH_WORKLOAD=$workload: not w1 or w2" ;;
+	esac
+	[[ $KERNEL == "$KVER_61" || ${BENCH_LZ4:-1} == 0 ]] || methods="$methods swsusp-lz4"
+	BENCH_SWAP_MIB=$swap_mib
+	disk swap "$swap_mib" swap
+	if [[ $workload == w2 ]]; then
+		bench_data_disk
+		args="$args harness.bench_data=1"
+	fi
+	bench_initrd
+	: >"$WORK/bench.tsv"
+	for round in $(seq 1 "$rounds"); do
+		for method in $methods; do
+			bench_round "$round" "$method" "$workload" "$args"
+		done
+	done
+}
+
+# The W2 disk: ext4 holding one file of random data, made on the host.
+bench_data_disk()
+{
+	local dir=$WORK/data.d
+
+	disk data $((BENCH_DATA_MIB + 112))
+	mkdir -p "$dir"
+	head -c "${BENCH_DATA_MIB}M" /dev/urandom >"$dir/${BENCH_DATA_FILE##*/}"
+	host_run mkfs.ext4 -q -F -d "$dir" "$(disk_path data)"
+	rm -rf "$dir"
+}
+
+# The harness's initramfs plus a second cpio archive (the kernel unpacks
+# them in turn) with the modules of ext4 and of the crypto API's lz4,
+# which the harness does not carry; each list is in load order.
+bench_initrd()
+{
+	local initrd extra=$WORK/bench-extra
+
+	initrd=$(initrd_for "$KERNEL")
+	rm -rf "$extra"
+	mkdir -p "$extra/etc/harness"
+	kernel_module_files "$KERNEL" ext4 |
+		install_modules "$extra" "$KERNEL" >"$extra/etc/harness/bench-ext4"
+	kernel_module_files "$KERNEL" lz4 |
+		install_modules "$extra" "$KERNEL" >"$extra/etc/harness/bench-lz4"
+	(cd "$extra" && find . | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >>"$initrd"
+}
+
+# A new swap area: zeros and a swap header, as the first hibernation found.
+bench_fresh_swap()
+{
+	local img
+
+	img=$(disk_path swap)
+	truncate -s 0 "$img"
+	truncate -s "${BENCH_SWAP_MIB}M" "$img"
+	mkswap "$img" >"$WORK/mkswap-swap.log" 2>&1 ||
+		scenario_fail "mkswap $img: $(tail -n 1 "$WORK/mkswap-swap.log")"
+}
+
+# bench_at PATTERN: host seconds of the first line of the last boot's
+# console matching PATTERN (a sed regexp), or nothing.
+bench_at()
+{
+	sed -n "s/^\[ *\([0-9.]*\)\] .*$1.*/\1/p" "$LOG" | head -n 1
+}
+
+# bench_kmsg PATTERN: the first console line of the last boot matching
+# PATTERN (a sed regexp), without its timestamps.
+bench_kmsg()
+{
+	sed -n "s/^\[ *[0-9.]*\] \[ *[0-9.]*\] \($1.*\)/\1/p" "$LOG" | head -n 1
+}
+
+# bench_num TEXT REGEXP: the number REGEXP's first group finds in TEXT.
+bench_num()
+{
+	echo "$1" | sed -n "s/.*$2.*/\1/p"
+}
+
+# What the hibernating boot showed: times and the image as logged.
+bench_hibernate_fields()
+{
+	local method=$1 line
+
+	echo "hib_boot=$BOOT"
+	echo "t_hibernating=$(bench_at 'bench: hibernating')"
+	echo "t_poweroff=$(bench_at 'reboot: Power down')"
+	echo "t_read_start=$(bench_at 'bench: read start')"
+	echo "t_read_done=$(bench_at 'bench: read done')"
+	if [[ $method == torpor ]]; then
+		line=$(bench_kmsg 'torpor: snapshot:')
+		echo "t_snapshot=$(bench_at 'torpor: snapshot:')"
+		echo "snapshot_ms=$(bench_num "$line" ' in \([0-9]*\) ms')"
+		line=$(bench_kmsg 'torpor: image written:')
+		echo "t_written=$(bench_at 'torpor: image written:')"
+		echo "pages=$(bench_num "$line" 'written: \([0-9]*\) pages')"
+		echo "zero_pages=$(bench_num "$line" '(\([0-9]*\) zero)')"
+		echo "logged_bytes=$(bench_num "$line" ', \([0-9]*\) bytes')"
+		echo "write_ms=$(bench_num "$line" ', \([0-9]*\) ms')"
+	else
+		line=$(bench_kmsg 'PM: .*Image created (')
+		echo "t_snapshot=$(bench_at 'PM: .*Image created (')"
+		echo "pages=$(bench_num "$line" '(\([0-9]*\) pages copied')"
+		echo "zero_pages=$(bench_num "$line" ', \([0-9]*\) zero pages')"
+		line=$(bench_kmsg 'PM: .*Image size after compression:')
+		echo "logged_bytes=$(bench_num "$line" ': \([0-9]*\) kbytes')"
+		echo "logged_bytes_unit=KiB"
+		echo "t_written=$(bench_at 'PM: .*Image saving done')"
+		line=$(bench_kmsg 'PM: .*Wrote [0-9]* kbytes in')
+		echo "write_ms=$(echo "$line" |
+			sed -n 's/.* in \([0-9]*\)\.\([0-9]*\) seconds.*/\1\20/p' | sed 's/^0*//')"
+		echo "threads=$(bench_num "$(bench_kmsg 'PM: .*Using [0-9]* thread')" 'Using \([0-9]*\) thread')"
+	fi
+}
+
+# What the resuming boot showed.
+bench_resume_fields()
+{
+	local method=$1 line
+
+	echo "res_boot=$BOOT"
+	echo "t_init=$INIT_SECONDS"
+	echo "t_resume_request=$(bench_at 'bench: resuming from')"
+	echo "t_resumed=$(bench_at 'bench: resumed')"
+	echo "t_running=$(bench_at 'bench: running')"
+	echo "t_reread_start=$(bench_at 'bench: reread start')"
+	echo "t_reread_done=$(bench_at 'bench: reread done')"
+	echo "t_verified=$(bench_at 'bench: verified')"
+	if [[ $method == torpor ]]; then
+		echo "t_load_start=$(bench_at 'torpor: resuming image of')"
+		line=$(bench_kmsg 'torpor: image loaded in')
+		echo "t_loaded=$(bench_at 'torpor: image loaded in')"
+		echo "load_ms=$(bench_num "$line" 'loaded in \([0-9]*\) ms')"
+	else
+		echo "t_load_start=$(bench_at 'PM: .*Loading .*image data')"
+		echo "t_loaded=$(bench_at 'PM: .*Image loading done')"
+	fi
+}
+
+bench_round()
+{
+	local round=$1 method=$2 workload=$3 args=$4 append swap fields
+
+	append="$APPEND $args harness.bench_method=$method"
+	[[ $method != swsusp-lz4 ]] || append="$append hibernate.compressor=lz4"
+	swap=$(disk_path swap)
+	bench_fresh_swap
+	echo "# round $round: $method"
+	boot hibernate append="$append" timeout=600
+	expect_poweroff
+	fields=$(bench_hibernate_fields "$method")
+	fields="$fields
+disk_bytes=$("$HARNESS/../bench/nonzero-bytes" "$swap")"
+	if [[ $method == torpor ]]; then
+		host_run "$TORPOR" inspect --json "$swap"
+		"$TORPOR" inspect --json "$swap" >"$WORK/inspect-$round.json"
+	fi
+	boot resume append="$append" timeout=600
+	expect_pass
+	fields="$fields
+$(bench_resume_fields "$method")"
+	{
+		printf 'kernel=%s workload=%s smp=%s round=%s method=%s ' \
+			"$KERNEL" "$workload" "$SMP" "$round" "$method"
+		echo "$fields" | tr '\n' ' ' | sed 's/ *$//'
+		echo
+	} | sed 's/  */ /g' >>"$WORK/bench.tsv"
+	tail -n 1 "$WORK/bench.tsv" | sed 's/^/# /'
+}
+
+# --- guest side ---
+
+# swsusp-lz4 needs the crypto API's lz4 before it hibernates or resumes.
+bench_lz4()
+{
+	[ "$(karg harness.bench_method)" != swsusp-lz4 ] ||
+		harness_load_modules "$HARNESS_DIR/bench-lz4"
+}
+
+# The method's module and the resume device, as an initramfs would.
+bench_setup()
+{
+	local dev=$1 method
+
+	method=$(karg harness.bench_method)
+	bench_lz4
+	case $method in
+	torpor)
+		run swapon "$dev"
+		load_torpor
+		cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
+		;;
+	swsusp | swsusp-lz4)
+		cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
+		run swapon "$dev"
+		;;
+	*)
+		fail "unknown method '$method'"
+		;;
+	esac
+	echo shutdown >/sys/power/disk
+}
+
+# W2: the data file read into the page cache.
+bench_read_data()
+{
+	harness_load_modules "$HARNESS_DIR/bench-ext4"
+	mkdir -p "$BENCH_DATA_DIR"
+	run mount -t ext4 -o ro,noload "$(disk_dev data)" "$BENCH_DATA_DIR"
+	log "bench: read start"
+	cat "$BENCH_DATA_FILE" >/dev/null
+	log "bench: read done ($(grep -E '^Cached:' /proc/meminfo | tr -s ' '))"
+}
+
+# The process that hibernated runs on: same PID, counter moving on.
+bench_wait_running()
+{
+	local hog=$1 pid tries=3000
+
+	pid=$(cat "$WORKLOAD_DIR/hog.pid")
+	while [ "$(workload_hog_field 1)" -le "$hog" ] && [ $tries -gt 0 ]; do
+		usleep 10000
+		tries=$((tries - 1))
+	done
+	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = memhog ] ||
+		fail "memhog (PID $pid) is gone after resume"
+	[ "$(workload_hog_field 1)" -gt "$hog" ] ||
+		fail "memhog did not run on after resume (round $hog)"
+}
+
+stage_hibernate()
+{
+	local dev hog
+
+	dev=$(disk_dev swap)
+	WORKLOAD_RANDOM_MIB=$(karg harness.bench_random)
+	WORKLOAD_TEXT_LINES=$(karg harness.bench_text)
+	WORKLOAD_ANON_MIB=$(karg harness.bench_anon)
+	bench_setup "$dev"
+	workload_start default
+	! karg harness.bench_data >/dev/null || bench_read_data
+	report meminfo "$(grep -E '^(MemFree|Cached|Shmem|AnonPages):' /proc/meminfo |
+		tr -s ' ' | tr '\n' ' ')"
+	hog=$(workload_hog_field 1)
+	sync
+	log "bench: hibernating ($(karg harness.bench_method))"
+	echo disk >/sys/power/state ||
+		fail "echo disk failed: $(dmesg | grep -E 'torpor:|PM:' | tail -n 1)"
+	log "bench: resumed"
+	bench_wait_running "$hog"
+	log "bench: running"
+	if karg harness.bench_data >/dev/null; then
+		log "bench: reread start"
+		cat "$BENCH_DATA_FILE" >/dev/null
+		log "bench: reread done"
+	fi
+	workload_check
+	log "bench: verified"
+}
+
+# On success this never returns: the image's stage goes on.
+stage_resume()
+{
+	local dev
+
+	dev=$(disk_dev swap)
+	bench_lz4
+	[ "$(karg harness.bench_method)" != torpor ] || load_torpor
+	log "bench: resuming from $dev"
+	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume ||
+		fail "resume refused: $(dmesg | grep -E 'torpor:|PM:' | tail -n 1)"
+	fail "no image resumed from $dev: $(dmesg | grep -E 'torpor:|PM:' | tail -n 3 | tr '\n' ' ')"
+}

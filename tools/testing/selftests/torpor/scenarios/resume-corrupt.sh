@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# resume-corrupt: an image whose compressed data was damaged on the disk.
+# Boot 1 hibernates with a small workload; the host flips bytes in the
+# middle of one block's LZ4 payload and checks that "torpor verify" now
+# names that block's payload checksum; boot 2 asks for a resume the way an
+# initramfs does.  torpor must refuse, naming the payload checksum of the
+# same block, and the boot must go on with the area usable as swap again
+# (signature restored before loading): swapon takes it, and the host finds
+# no image left.
+
+plan()
+{
+	local swap block
+
+	disk swap 256 swap
+	swap=$(disk_path swap)
+	boot hibernate timeout=300 append="$APPEND"
+	expect_poweroff
+	host_run "$TORPOR" verify "$swap"
+	block=$(corrupt_payload "$swap")
+	echo "# host: flipped bytes in the payload of block $block"
+	boot resume timeout=300
+	expect_pass
+	[[ $(result refused_block) == "$block" ]] ||
+		scenario_fail "torpor refused block '$(result refused_block)', the damaged one is $block"
+	echo "# guest: $(result refused)"
+	expect_no_image "$swap"
+}
+
+# The stream offset of every block head ("TORB" magic) candidate on FILE.
+block_heads()
+{
+	LC_ALL=C grep -obUa TORB "$1" | cut -d : -f 1
+}
+
+# Flip 16 bytes in the middle of one block's payload, at least one page
+# away from its head, and print the block's number as "torpor verify"
+# names it.  Blocks live in swap slots that need not be consecutive, so
+# the flip is kept only if verify then blames that block's payload.
+corrupt_payload()
+{
+	local img=$1 head clen at out tried=0
+
+	for head in $(block_heads "$img" | awk 'NR % 37 == 5'); do
+		[[ $tried -lt 5 ]] || break
+		tried=$((tried + 1))
+		clen=$(od -A n -t u4 -j $((head + 4)) -N 4 "$img" | tr -d ' ')
+		[[ $clen -ge $((3 * 4096)) ]] || continue
+		at=$((head + 32 + clen / 2))
+		flip_bytes "$img" "$at"
+		if out=$("$TORPOR" verify "$img" 2>&1); then
+			flip_bytes "$img" "$at"
+			continue
+		fi
+		echo "+ flipped 16 bytes at $at (head at $head): $out" >>"$WORK/host.log"
+		case $out in
+		*": block "*" at stream byte "*": payload crc32c mismatch"*)
+			out=${out#*: block }
+			echo "${out%% *}"
+			return 0
+			;;
+		esac
+		flip_bytes "$img" "$at"
+	done
+	scenario_fail "found no block payload to damage on $img (see host.log)"
+}
+
+# XOR 16 bytes of FILE at byte OFFSET with 0xff (applied twice, undone).
+flip_bytes()
+{
+	local byte bytes=
+
+	for byte in $(od -A n -t u1 -v -j "$2" -N 16 "$1"); do
+		bytes=$bytes$(printf '\\x%02x' $((255 - byte)))
+	done
+	printf %b "$bytes" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+stage_hibernate()
+{
+	local dev
+
+	dev=$(disk_dev swap)
+	run swapon "$dev"
+	load_torpor
+	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
+	echo shutdown >/sys/power/disk
+	WORKLOAD_RANDOM_MIB=16 WORKLOAD_TEXT_LINES=100000 WORKLOAD_ANON_MIB=16 \
+		workload_start
+	echo disk >/sys/power/state ||
+		fail "echo disk failed: $(dmesg | grep 'torpor:' | tail -n 1)"
+	fail "resumed an image the host had damaged"
+}
+
+stage_resume()
+{
+	local dev devno line sig block
+
+	dev=$(disk_dev swap)
+	devno=$(cat "/sys/block/${dev#/dev/}/dev")
+	load_torpor
+	! echo "$devno" 2>/dev/null >/sys/power/resume ||
+		fail "resume from $devno succeeded: $(dmesg | grep 'torpor:' | tail -n 1)"
+	line=$(dmesg | grep -o 'torpor: image block [0-9]*: payload checksum mismatch.*') ||
+		fail "no payload checksum refusal: $(dmesg | grep 'torpor:' | tail -n 1)"
+	report refused "$line"
+	block=${line#torpor: image block }
+	report refused_block "${block%%:*}"
+	case $(cat /sys/power/torpor/status) in
+	"error: image block "*) ;;
+	*) fail "status '$(cat /sys/power/torpor/status)' after the refusal" ;;
+	esac
+	sig=$(dd if="$dev" bs=4096 count=1 iflag=direct 2>/dev/null | tail -c 10)
+	[ "$sig" = SWAPSPACE2 ] || fail "swap signature after the refusal: '$sig'"
+	run swapon "$dev"
+	grep -q "^$dev " /proc/swaps || fail "$dev not in /proc/swaps"
+	run swapoff "$dev"
+	check_kernel_sane
+}
