@@ -20,23 +20,7 @@
 #define TORPOR_CTX_BOOT_RESTORE	80
 #define TORPOR_CTX_GDT		88
 
-#ifdef __ASSEMBLY__
-
-#include <asm/processor-flags.h>
-
-/*
- * A CR3 load keeps global TLB entries, and the boot kernel's are global:
- * toggling CR4.PGE drops them.  Used by the trampoline and the landing.
- */
-.macro TORPOR_FLUSH_GLOBAL_TLB cr4:req, tmp:req
-	movq	%cr4, \cr4
-	movq	\cr4, \tmp
-	andq	$~X86_CR4_PGE, \tmp
-	movq	\tmp, %cr4
-	movq	\cr4, %cr4
-.endm
-
-#else /* __ASSEMBLY__ */
+#ifndef __ASSEMBLY__
 
 #include <linux/compiler.h>
 #include <linux/types.h>

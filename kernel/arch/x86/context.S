@@ -47,7 +47,13 @@ SYM_CODE_START(torpor_arch_landing)
 	UNWIND_HINT_ENTRY
 	ENDBR
 	movq	%rdi, %cr3
-	TORPOR_FLUSH_GLOBAL_TLB %rax, %rcx
+
+	/* Toggling PGE drops the boot kernel's global TLB entries too. */
+	movq	%cr4, %rax
+	movq	%rax, %rcx
+	andq	$~X86_CR4_PGE, %rcx
+	movq	%rcx, %cr4
+	movq	%rax, %cr4
 
 	leaq	torpor_arch_ctx(%rip), %rax
 	movq	%rsi, TORPOR_CTX_BOOT_LOAD(%rax)

@@ -18,8 +18,6 @@
 #include <asm/page_types.h>
 #include <asm/processor-flags.h>
 
-#include "arch.h"
-
 	.section .rodata, "a"
 	.balign 16
 SYM_DATA_START(torpor_trampoline)
@@ -30,7 +28,13 @@ SYM_DATA_START(torpor_trampoline)
 	movq	%r8, %r14
 	movq	%r9, %r15
 	movq	%rdi, %cr3
-	TORPOR_FLUSH_GLOBAL_TLB %rax, %rcx
+
+	/* The boot kernel's global entries would survive the CR3 switch. */
+	movq	%cr4, %rax
+	movq	%rax, %rcx
+	andq	$~X86_CR4_PGE, %rcx
+	movq	%rcx, %cr4
+	movq	%rax, %cr4
 
 	cld
 	movq	%rsi, %r10
