@@ -354,7 +354,7 @@ static void torpor_image_summary(struct torpor_writer *wr)
 	/* The stream, its map, the header and the signature page. */
 	u64 bytes = (wr->out.pages + wr->out.map_pages + 2) * PAGE_SIZE;
 	u64 ns = ktime_get_ns() - wr->start_ns;
-	u64 ratio = div64_u64(pages * PAGE_SIZE * 100, bytes);
+	u64 ratio = torpor_ratio_x100(pages, bytes);
 
 	atomic64_set(&torpor_stats.image_bytes, bytes);
 	pr_info("image written: %llu pages (%llu zero), %llu bytes, ratio %llu.%02llu, %llu MB/s, %llu ms\n",

@@ -4,6 +4,8 @@
  */
 
 #include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
 #include <linux/sched/clock.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -24,6 +26,22 @@ static const char * const torpor_phase_names[TORPOR_PHASE_NR] = {
 	[TORPOR_PHASE_LOAD]	= "loading",
 	[TORPOR_PHASE_RESTORE]	= "restoring",
 };
+
+/**
+ * torpor_ratio_x100 - the compression ratio, in hundredths
+ * @pages: page frames in the image, zero pages included
+ * @image_bytes: the image on disk: stream, map, header and signature pages
+ *
+ * The one definition the kernel log, sysfs and the torpor tool share:
+ * bytes of memory saved per byte of image, rounded to the nearest
+ * hundredth as the tool's "%.2f" does.  Return: 0 without an image.
+ */
+u64 torpor_ratio_x100(u64 pages, u64 image_bytes)
+{
+	if (!image_bytes)
+		return 0;
+	return div64_u64(pages * PAGE_SIZE * 100 + image_bytes / 2, image_bytes);
+}
 
 const char *torpor_phase_name(enum torpor_phase phase)
 {

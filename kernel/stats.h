@@ -47,6 +47,7 @@ void torpor_stats_phase(enum torpor_phase phase);
 bool torpor_stats_running(void);
 __printf(2, 3) int torpor_stats_fail(int err, const char *fmt, ...);
 
+u64 torpor_ratio_x100(u64 pages, u64 image_bytes);
 const char *torpor_phase_name(enum torpor_phase phase);
 int torpor_stats_error(char *buf, size_t size);
 

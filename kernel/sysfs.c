@@ -75,18 +75,16 @@ TORPOR_DURATION_ATTR(write, TORPOR_PHASE_WRITE);
 TORPOR_DURATION_ATTR(load, TORPOR_PHASE_LOAD);
 TORPOR_DURATION_ATTR(restore, TORPOR_PHASE_RESTORE);
 
-/* Image bytes per byte of saved memory, "-" until an image exists. */
+/* Memory saved per byte of image (1.47), "-" until an image exists. */
 static ssize_t ratio_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	u64 raw = atomic64_read(&torpor_stats.pages_total) * PAGE_SIZE;
-	u64 image = atomic64_read(&torpor_stats.image_bytes);
-	u64 permille;
+	u64 ratio = torpor_ratio_x100(atomic64_read(&torpor_stats.pages_total),
+				      atomic64_read(&torpor_stats.image_bytes));
 
-	if (!raw || !image)
+	if (!ratio)
 		return sysfs_emit(buf, "-\n");
-	permille = div64_u64(image * 1000, raw);
-	return sysfs_emit(buf, "%llu.%03llu\n", permille / 1000, permille % 1000);
+	return sysfs_emit(buf, "%llu.%02llu\n", ratio / 100, ratio % 100);
 }
 
 /* Write speed in MB/s (10^6 bytes), "-" before anything was written. */

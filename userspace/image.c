@@ -260,6 +260,24 @@ int image_check(struct image *img, image_block_fn fn, void *ctx)
 	return 0;
 }
 
+/* The image on disk: stream, map, header and signature pages. */
+uint64_t image_disk_bytes(const struct torpor_image_header *h)
+{
+	return (le64toh(h->stream_pages) + le32toh(h->map_pages) + 2) *
+	       TORPOR_PAGE_SIZE;
+}
+
+/*
+ * The compression ratio, as the kernel defines it: bytes of memory saved
+ * (every page frame, zero pages too) per byte of image on disk.
+ */
+double image_ratio(const struct torpor_image_header *h)
+{
+	uint64_t bytes = image_disk_bytes(h);
+
+	return bytes ? (double)le64toh(h->nr_pages) * TORPOR_PAGE_SIZE / bytes : 0;
+}
+
 void image_release(struct image *img)
 {
 	free(img->runs);

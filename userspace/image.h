@@ -58,6 +58,8 @@ int image_load(struct image *img);
 int image_walk(struct image *img, image_block_fn fn, void *ctx);
 int image_check(struct image *img, image_block_fn fn, void *ctx);
 uint64_t image_pfn(const struct image *img, uint64_t data_page);
+uint64_t image_disk_bytes(const struct torpor_image_header *h);
+double image_ratio(const struct torpor_image_header *h);
 void image_release(struct image *img);
 
 /* Shared by the parts of the reader (image.c, map.c, index.c, blocks.c). */

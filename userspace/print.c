@@ -65,11 +65,11 @@ static void out_size(struct out *o, const char *key, uint64_t v, uint64_t unit)
 			(double)v * unit / (1 << 20));
 }
 
-static void out_real(struct out *o, const char *key, double v,
+static void out_real(struct out *o, const char *key, double v, int digits,
 		     const char *unit)
 {
 	out_key(o, key);
-	fprintf(o->f, o->json ? "%.3f" : "%.3f%s\n", v, unit);
+	fprintf(o->f, o->json ? "%.*f" : "%.*f%s\n", digits, v, unit);
 }
 
 static void out_uuid(struct out *o, const char *key, const uint8_t *u)
@@ -116,7 +116,6 @@ static void print_identity(struct out *o, const struct image *img)
 static void print_contents(struct out *o, const struct image *img)
 {
 	const struct torpor_image_header *h = &img->hdr;
-	uint64_t bytes = le64toh(h->data_bytes);
 	uint64_t data = le64toh(h->nr_data_pages);
 
 	out_size(o, "nr_pages", le64toh(h->nr_pages), TORPOR_PAGE_SIZE);
@@ -126,8 +125,9 @@ static void print_contents(struct out *o, const struct image *img)
 		le32toh(h->compression) == TORPOR_COMP_LZ4 ? "lz4" : "none", 5);
 	out_u64(o, "block_pages", le32toh(h->block_pages));
 	out_u64(o, "nr_blocks", le64toh(h->nr_blocks));
-	out_size(o, "data_bytes", bytes, 1);
-	out_real(o, "ratio", bytes ? (double)data * TORPOR_PAGE_SIZE / bytes : 0, "");
+	out_size(o, "data_bytes", le64toh(h->data_bytes), 1);
+	out_size(o, "image_bytes", image_disk_bytes(h), 1);
+	out_real(o, "ratio", image_ratio(h), 2, "");
 	out_u64(o, "header_page", le64toh(img->tail.header_page));
 	out_u64(o, "stream_pages", le64toh(h->stream_pages));
 	out_u64(o, "map_page", le64toh(h->map_page));
@@ -138,10 +138,10 @@ static void print_contents(struct out *o, const struct image *img)
 
 static void print_timings(struct out *o, const struct torpor_image_header *h)
 {
-	out_real(o, "freeze_ms", le64toh(h->freeze_ns) / 1e6, " ms");
-	out_real(o, "prepare_ms", le64toh(h->prepare_ns) / 1e6, " ms");
-	out_real(o, "snapshot_ms", le64toh(h->snapshot_ns) / 1e6, " ms");
-	out_real(o, "write_ms", le64toh(h->write_ns) / 1e6, " ms");
+	out_real(o, "freeze_ms", le64toh(h->freeze_ns) / 1e6, 3, " ms");
+	out_real(o, "prepare_ms", le64toh(h->prepare_ns) / 1e6, 3, " ms");
+	out_real(o, "snapshot_ms", le64toh(h->snapshot_ns) / 1e6, 3, " ms");
+	out_real(o, "write_ms", le64toh(h->write_ns) / 1e6, 3, " ms");
 }
 
 static void print_x86_64(struct out *o, const struct torpor_arch_x86_64 *a)

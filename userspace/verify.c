@@ -13,7 +13,7 @@
 static void print_summary(const char *path, const struct image *img)
 {
 	const struct torpor_image_header *h = &img->hdr;
-	uint64_t bytes = le64toh(h->data_bytes);
+	uint64_t bytes = image_disk_bytes(h);
 
 	printf("%s: valid torpor image: %llu pages (%llu zero, %llu data) in %llu blocks, %.1f MiB, ratio %.2f, kernel %s\n",
 	       path, (unsigned long long)le64toh(h->nr_pages),
@@ -21,7 +21,7 @@ static void print_summary(const char *path, const struct image *img)
 	       (unsigned long long)le64toh(h->nr_data_pages),
 	       (unsigned long long)le64toh(h->nr_blocks),
 	       (double)bytes / (1 << 20),
-	       bytes ? (double)le64toh(h->nr_data_pages) * TORPOR_PAGE_SIZE / bytes : 0,
+	       image_ratio(h),
 	       h->kernel_release);
 }
 

@@ -143,13 +143,100 @@ unload_torpor()
 	rmmod torpor || fail "rmmod torpor failed (exit $?)"
 }
 
-# expect_swap_signature DEV: page 0 of DEV ends in the swap signature.
+# block_devno DEV: the MAJ:MIN of block device DEV, as /sys/power/resume
+# takes it.
+block_devno()
+{
+	cat "/sys/block/${1#/dev/}/dev"
+}
+
+# last_torpor_line: torpor's latest kernel log line, to say why.
+last_torpor_line()
+{
+	dmesg | grep 'torpor:' | tail -n 1
+}
+
+# prepare_hibernation DEV MODE: DEV becomes active swap, torpor is loaded,
+# /sys/power/resume points at DEV and /sys/power/disk selects MODE
+# (shutdown, test_resume).
+prepare_hibernation()
+{
+	run swapon "$1"
+	load_torpor
+	block_devno "$1" >/sys/power/resume ||
+		fail "resume device $1 refused: $(last_torpor_line)"
+	echo "$2" >/sys/power/disk
+	grep -q "\[$2\]" /sys/power/disk || fail "/sys/power/disk: $(cat /sys/power/disk)"
+}
+
+# hibernate_now: "echo disk" to /sys/power/state.  After a power-off it
+# never returns in this boot; it returns in the system the image restored.
+hibernate_now()
+{
+	echo disk >/sys/power/state || fail "echo disk failed: $(last_torpor_line)"
+}
+
+# expect_hibernate_refused ERRNO MESSAGE LOG: "echo disk" fails with the
+# errno whose text is MESSAGE, torpor logs LOG, its status shows an error
+# and last_error is ERRNO.  Reports errnoERRNO.
+expect_hibernate_refused()
+{
+	local out status
+
+	out=$( (echo disk >/sys/power/state) 2>&1) &&
+		fail "echo disk succeeded, expected '$2'"
+	case $out in
+	*"$2"*) ;;
+	*) fail "echo disk: '$out', expected '$2'" ;;
+	esac
+	dmesg | grep -q "torpor: $3" || fail "no 'torpor: $3' in the kernel log"
+	status=$(cat /sys/power/torpor/status)
+	case $status in
+	error:*) ;;
+	*) fail "status '$status' after a failed hibernation" ;;
+	esac
+	[ "$(cat /sys/power/torpor/last_error)" = "$1" ] ||
+		fail "last_error $(cat /sys/power/torpor/last_error), expected $1"
+	report "errno$1" "$out / $status"
+}
+
+# expect_resume_refused DEV: torpor, loaded now, refuses a resume from DEV
+# requested the initramfs way (MAJ:MIN into /sys/power/resume), and its
+# status shows an error.  A request that succeeds without resuming fails.
+expect_resume_refused()
+{
+	local devno
+
+	devno=$(block_devno "$1")
+	load_torpor
+	! echo "$devno" 2>/dev/null >/sys/power/resume ||
+		fail "resume from $devno returned success without resuming: $(last_torpor_line)"
+	case $(cat /sys/power/torpor/status) in
+	error:*) ;;
+	*) fail "status '$(cat /sys/power/torpor/status)' after the refusal" ;;
+	esac
+}
+
+# expect_swap_signature DEV: page 0 of DEV, read from the disk itself
+# (O_DIRECT: the page cache may hold it as swapon or torpor read it),
+# ends in the swap signature.
 expect_swap_signature()
 {
 	local sig
 
-	sig=$(dd if="$1" bs=4096 count=1 2>/dev/null | tail -c 10)
+	sig=$(dd if="$1" bs=4096 count=1 iflag=direct 2>/dev/null | tail -c 10)
 	[ "$sig" = SWAPSPACE2 ] || fail "page 0 of $1 ends in '$sig', not SWAPSPACE2"
+}
+
+# expect_swap_again DEV active|inactive: DEV holds plain swap and swapon
+# takes it; "active": it is in use as swap now, and swapoff must work
+# first.  DEV is active swap afterwards.
+expect_swap_again()
+{
+	expect_swap_signature "$1"
+	[ "$2" != active ] || run swapoff "$1"
+	run swapon "$1"
+	grep -q "^$1 " /proc/swaps || fail "$1 not in /proc/swaps"
 }
 
 # check_kernel_sane: no kernel warning, BUG or oops in the kernel log (an

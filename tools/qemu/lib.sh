@@ -18,6 +18,11 @@
 #	scenario_skip REASON      skip the run
 #	other_kernel              the release that is not $KERNEL
 #	expect_no_image DISK      "torpor inspect" finds plain swap on DISK
+#	workload_swap_disk SIZE   the swap disk for an image of workload SIZE
+#	                          (default or full)
+#	expect_image_markers DISK the image on DISK passes "torpor verify" and
+#	                          holds every marker page of the workload the
+#	                          last boot reported
 #
 # and these variables: KERNEL (release under test), KVER_61, KVER_612,
 # TORPOR (host torpor tool), WORK (this run's directory), BOOT (number of
@@ -124,6 +129,30 @@ expect_no_image()
 	[[ $out == *"no torpor image (swap signature present)"* ]] ||
 		scenario_fail "torpor inspect $1: $out"
 	echo "# host: $out"
+}
+
+workload_swap_disk()
+{
+	case $1 in
+	default) disk swap 512 swap ;;
+	full) disk swap 1536 swap ;;
+	*) scenario_fail "WORKLOAD=$1: not default or full" ;;
+	esac
+}
+
+expect_image_markers()
+{
+	local marker pages
+
+	marker=$(result marker)
+	host_run "$TORPOR" verify "$1"
+	host_run "$TORPOR" extract "$1" -o "$WORK/memory.img"
+	pages=$(workload_marker_pages "$WORK/memory.img" "$marker")
+	# The extracted memory is as large as the guest's: do not keep it.
+	rm -f "$WORK/memory.img"
+	[[ $pages == "$WORKLOAD_MARKER_PAGES" ]] ||
+		scenario_fail "image holds $pages of the $WORKLOAD_MARKER_PAGES marker pages"
+	echo "# image holds all $pages marker pages of $marker"
 }
 
 initrd_for()

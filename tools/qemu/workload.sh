@@ -6,7 +6,7 @@
 #
 # In the guest:
 #
-#	workload_start [default|full]
+#	workload_start [default|full|small]
 #	    fill a tmpfs with random data and text, a ramfs with marker pages,
 #	    record their checksums, start memhog (a live process holding a pattern in
 #	    anonymous memory) and report the marker to the host
@@ -18,8 +18,9 @@
 # "default" is 64 MiB of random data, 500,000 lines of text (3.3 MiB) and
 # 64 MiB in memhog; "full" fills about 60% of a 1 GiB guest (192 MiB random,
 # 4,000,000 lines = 30 MiB of text, 400 MiB in memhog), more than fits in
-# free memory beside its copy, so swap must take the rest.  The variables
-# below override either.
+# free memory beside its copy, so swap must take the rest; "small" (16 MiB
+# random, 100,000 lines, 16 MiB in memhog) is for scenarios about the image
+# rather than its size.  The variables below override any of them.
 #
 # On the host:
 #
@@ -40,6 +41,10 @@ workload_sizes()
 	full)
 		: "${WORKLOAD_RANDOM_MIB:=192}" "${WORKLOAD_TEXT_LINES:=4000000}"
 		: "${WORKLOAD_ANON_MIB:=400}"
+		;;
+	small)
+		: "${WORKLOAD_RANDOM_MIB:=16}" "${WORKLOAD_TEXT_LINES:=100000}"
+		: "${WORKLOAD_ANON_MIB:=16}"
 		;;
 	*)
 		fail "unknown workload size '$1'"

@@ -12,40 +12,27 @@
 #
 # SMP, MEM and APPEND apply to every boot, e.g. APPEND="no5lvl pti=on";
 # WORKLOAD=full runs the larger workload (tools/qemu/workload.sh);
-# RESUME_KERNEL=other boots the other kernel to resume the image (the
-# image's own torpor takes over from the trampoline on); RESUME_VIA=param
-# resumes with the module parameter (insmod torpor.ko resume=MAJ:MIN)
-# instead of /sys/power/resume.
+# RESUME_VIA=param resumes with the module parameter (insmod torpor.ko
+# resume=MAJ:MIN) instead of /sys/power/resume.  A resume by the other
+# kernel is resume-crosskernel's.
 
 CYCLE_STREAM=/workload/stream.status
 
 plan()
 {
 	local rounds=${ROUNDS:-2} size=${WORKLOAD:-default} swap round=1
-	local resume_kernel=$KERNEL via=${RESUME_VIA:-sysfs} marker pages
+	local via=${RESUME_VIA:-sysfs}
 
 	[[ $via == sysfs || $via == param ]] ||
 		scenario_fail "RESUME_VIA=$via: not sysfs or param"
-	case $size in
-	default) disk swap 512 swap ;;
-	full) disk swap 1536 swap ;;
-	*) scenario_fail "WORKLOAD=$size: not default or full" ;;
-	esac
-	[[ ${RESUME_KERNEL:-} != other ]] || resume_kernel=$(other_kernel)
+	workload_swap_disk "$size"
 	swap=$(disk_path swap)
 	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size"
 	expect_poweroff
-	marker=$(result marker)
 	echo "# $(result cpu)"
-	host_run "$TORPOR" verify "$swap"
-	host_run "$TORPOR" extract "$swap" -o "$WORK/memory.img"
-	pages=$(workload_marker_pages "$WORK/memory.img" "$marker")
-	rm -f "$WORK/memory.img"
-	[[ $pages == "$WORKLOAD_MARKER_PAGES" ]] ||
-		scenario_fail "image holds $pages of the $WORKLOAD_MARKER_PAGES marker pages"
+	expect_image_markers "$swap"
 	while :; do
-		boot resume kernel="$resume_kernel" timeout=600 \
-			append="$APPEND harness.resume_via=$via"
+		boot resume timeout=600 append="$APPEND harness.resume_via=$via"
 		if [[ $round -lt $rounds ]]; then
 			expect_poweroff
 		else
@@ -123,18 +110,6 @@ cycle_stream_check()
 	echo "$before -> $(cycle_stream_count)"
 }
 
-# The area is plain swap again, on the disk itself (O_DIRECT: the page
-# cache still holds the header as swapon read it before hibernating).
-cycle_check_swap()
-{
-	local dev=$1 sig
-
-	sig=$(dd if="$dev" bs=4096 count=1 iflag=direct 2>/dev/null | tail -c 10)
-	[ "$sig" = SWAPSPACE2 ] || fail "swap signature after resume: '$sig'"
-	run swapoff "$dev"
-	run swapon "$dev"
-}
-
 # One round: hibernate, and in the resumed system check everything.
 cycle_round()
 {
@@ -144,8 +119,7 @@ cycle_round()
 	hog=$(workload_hog_field 1)
 	stream=$(cycle_stream_count)
 	log "round $round: hibernating (memhog round $hog, stream at $stream)"
-	echo disk >/sys/power/state ||
-		fail "round $round: echo disk failed: $(dmesg | grep 'torpor:' | tail -n 1)"
+	hibernate_now
 	log "resumed, round $round"
 	report resumed "$round"
 	[ "$(cat /sys/devices/system/cpu/online)" = "$cpus" ] ||
@@ -155,7 +129,7 @@ cycle_round()
 	workload_check
 	report hog "PID $(cat "$WORKLOAD_DIR/hog.pid"): round $hog -> $(workload_hog_field 1)"
 	report stream "$(cycle_stream_check "$stream")"
-	cycle_check_swap "$dev"
+	expect_swap_again "$dev" active
 	check_dmesg_clean
 }
 
@@ -164,10 +138,7 @@ stage_cycle()
 	local dev round=1
 
 	dev=$(disk_dev swap)
-	run swapon "$dev"
-	load_torpor
-	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
-	echo shutdown >/sys/power/disk
+	prepare_hibernation "$dev" shutdown
 	report cpu "$(nproc) CPUs, la57: $(grep -c -w la57 /proc/cpuinfo)," \
 		"meltdown: $(cat /sys/devices/system/cpu/vulnerabilities/meltdown)"
 	workload_start "$(karg harness.workload)"
@@ -186,13 +157,13 @@ stage_resume()
 	local dev majmin
 
 	dev=$(disk_dev swap)
-	majmin=$(cat "/sys/block/${dev#/dev/}/dev")
+	majmin=$(block_devno "$dev")
 	if [ "$(karg harness.resume_via)" = param ]; then
 		load_torpor resume="$majmin"
 	else
 		load_torpor
 		echo "$majmin" >/sys/power/resume ||
-			fail "resume refused: $(dmesg | grep 'torpor:' | tail -n 1)"
+			fail "resume refused: $(last_torpor_line)"
 	fi
-	fail "no image resumed from $dev: $(dmesg | grep 'torpor:' | tail -n 1)"
+	fail "no image resumed from $dev: $(last_torpor_line)"
 }

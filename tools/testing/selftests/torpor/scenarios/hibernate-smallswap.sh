@@ -14,7 +14,7 @@ plan()
 	swap=$(disk_path swap)
 	boot fill timeout=300
 	expect_pass
-	echo "# $(result errno)"
+	echo "# $(result errno-28)"
 	expect_no_image "$swap"
 	boot reuse
 	expect_pass
@@ -22,33 +22,15 @@ plan()
 
 stage_fill()
 {
-	local dev devno out
+	local dev
 
 	dev=$(disk_dev swap)
-	devno=$(cat "/sys/block/${dev#/dev/}/dev")
-	run swapon "$dev"
-	load_torpor
-	echo "$devno" >/sys/power/resume
+	prepare_hibernation "$dev" shutdown
 	workload_start
-	out=$( (echo disk >/sys/power/state) 2>&1) &&
-		fail "echo disk succeeded on an 8 MiB swap area"
-	case $out in
-	*"No space left on device"*) ;;
-	*) fail "echo disk: '$out', expected ENOSPC" ;;
-	esac
-	dmesg | grep -q "torpor: swap area $devno is too small for the image" ||
-		fail "no 'too small' line in the kernel log"
-	case $(cat /sys/power/torpor/status) in
-	error:*) ;;
-	*) fail "status '$(cat /sys/power/torpor/status)' after ENOSPC" ;;
-	esac
-	[ "$(cat /sys/power/torpor/last_error)" = -28 ] ||
-		fail "last_error $(cat /sys/power/torpor/last_error), expected -28"
-	report errno "$out / $(cat /sys/power/torpor/status)"
+	expect_hibernate_refused -28 "No space left on device" \
+		"swap area $(block_devno "$dev") is too small for the image"
 	workload_check
-	run swapoff "$dev"
-	expect_swap_signature "$dev"
-	run swapon "$dev"
+	expect_swap_again "$dev" active
 	check_kernel_sane
 }
 
@@ -56,8 +38,5 @@ stage_reuse()
 {
 	local dev
 
-	dev=$(disk_dev swap)
-	expect_swap_signature "$dev"
-	run swapon "$dev"
-	grep -q "^$dev " /proc/swaps || fail "$dev not in /proc/swaps"
+	expect_swap_again "$(disk_dev swap)" inactive
 }

@@ -11,27 +11,15 @@
 
 plan()
 {
-	local size=${WORKLOAD:-default} swap marker pages
+	local size=${WORKLOAD:-default} swap
 
-	case $size in
-	default) disk swap 512 swap ;;
-	full) disk swap 1536 swap ;;
-	*) scenario_fail "WORKLOAD=$size: not default or full" ;;
-	esac
+	workload_swap_disk "$size"
 	swap=$(disk_path swap)
 	boot hibernate timeout=600 append="$APPEND harness.workload=$size"
 	expect_poweroff
 	hibernate_report
 	host_show "$TORPOR" inspect "$swap"
-	host_run "$TORPOR" verify "$swap"
-	host_run "$TORPOR" extract "$swap" -o "$WORK/memory.img"
-	marker=$(result marker)
-	pages=$(workload_marker_pages "$WORK/memory.img" "$marker")
-	# The extracted memory is as large as the guest's: do not keep it.
-	rm -f "$WORK/memory.img"
-	[[ $pages == "$WORKLOAD_MARKER_PAGES" ]] ||
-		scenario_fail "image holds $pages of the $WORKLOAD_MARKER_PAGES marker pages"
-	echo "# image holds all $pages marker pages of $marker"
+	expect_image_markers "$swap"
 	boot reuse
 	expect_pass
 	expect_no_image "$swap"
@@ -64,14 +52,10 @@ stage_hibernate()
 	local dev
 
 	dev=$(disk_dev swap)
-	run swapon "$dev"
-	load_torpor
-	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
-	echo shutdown >/sys/power/disk
+	prepare_hibernation "$dev" shutdown
 	workload_start "$(karg harness.workload)"
-	log "hibernating to $dev ($(cat "/sys/block/${dev#/dev/}/dev"))"
-	echo disk >/sys/power/state ||
-		fail "echo disk failed: $(dmesg | grep 'torpor:' | tail -n 1)"
+	log "hibernating to $dev ($(block_devno "$dev"))"
+	hibernate_now
 	fail "echo disk returned without powering off: $(cat /sys/power/torpor/status)"
 }
 
@@ -85,9 +69,7 @@ stage_reuse()
 	load_torpor
 	! swapon "$dev" 2>/dev/null || fail "swapon took $dev while it holds an image"
 	run torpor discard "$dev"
-	expect_swap_signature "$dev"
-	run swapon "$dev"
-	grep -q "^$dev " /proc/swaps || fail "$dev not in /proc/swaps"
+	expect_swap_again "$dev" inactive
 	run swapoff "$dev"
 	check_dmesg_clean
 }

@@ -82,28 +82,20 @@ stage_hibernate()
 	local dev
 
 	dev=$(disk_dev swap)
-	run swapon "$dev"
-	load_torpor
-	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
-	echo shutdown >/sys/power/disk
-	WORKLOAD_RANDOM_MIB=16 WORKLOAD_TEXT_LINES=100000 WORKLOAD_ANON_MIB=16 \
-		workload_start
-	echo disk >/sys/power/state ||
-		fail "echo disk failed: $(dmesg | grep 'torpor:' | tail -n 1)"
+	prepare_hibernation "$dev" shutdown
+	workload_start small
+	hibernate_now
 	fail "resumed an image the host had damaged"
 }
 
 stage_resume()
 {
-	local dev devno line sig block
+	local dev line block
 
 	dev=$(disk_dev swap)
-	devno=$(cat "/sys/block/${dev#/dev/}/dev")
-	load_torpor
-	! echo "$devno" 2>/dev/null >/sys/power/resume ||
-		fail "resume from $devno succeeded: $(dmesg | grep 'torpor:' | tail -n 1)"
+	expect_resume_refused "$dev"
 	line=$(dmesg | grep -o 'torpor: image block [0-9]*: payload checksum mismatch.*') ||
-		fail "no payload checksum refusal: $(dmesg | grep 'torpor:' | tail -n 1)"
+		fail "no payload checksum refusal: $(last_torpor_line)"
 	report refused "$line"
 	block=${line#torpor: image block }
 	report refused_block "${block%%:*}"
@@ -111,10 +103,7 @@ stage_resume()
 	"error: image block "*) ;;
 	*) fail "status '$(cat /sys/power/torpor/status)' after the refusal" ;;
 	esac
-	sig=$(dd if="$dev" bs=4096 count=1 iflag=direct 2>/dev/null | tail -c 10)
-	[ "$sig" = SWAPSPACE2 ] || fail "swap signature after the refusal: '$sig'"
-	run swapon "$dev"
-	grep -q "^$dev " /proc/swaps || fail "$dev not in /proc/swaps"
+	expect_swap_again "$dev" inactive
 	run swapoff "$dev"
 	check_kernel_sane
 }

@@ -28,7 +28,7 @@ stage_noimage()
 	local dev devno noise
 
 	dev=$(disk_dev swap)
-	devno=$(cat "/sys/block/${dev#/dev/}/dev")
+	devno=$(block_devno "$dev")
 	load_torpor resume="$devno"
 	echo "$devno" >/sys/power/resume ||
 		fail "resume from plain swap on $devno failed: $(dmesg | tail -n 1)"
@@ -40,9 +40,7 @@ stage_noimage()
 		fail "status '$(cat /sys/power/torpor/status)' with no image"
 	[ "$(cat /sys/power/torpor/last_error)" = 0 ] ||
 		fail "last_error $(cat /sys/power/torpor/last_error) with no image"
-	expect_swap_signature "$dev"
-	run swapon "$dev"
-	grep -q "^$dev " /proc/swaps || fail "$dev not in /proc/swaps"
+	expect_swap_again "$dev" inactive
 	run swapoff "$dev"
 	check_kernel_sane
 }

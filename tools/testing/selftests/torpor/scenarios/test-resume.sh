@@ -36,13 +36,12 @@ test_resume_count()
 
 test_resume_round()
 {
-	local round=$1 dev=$2 written resumed status sig
+	local round=$1 dev=$2 written resumed status
 
 	written=$(test_resume_count 'torpor: image written')
 	resumed=$(test_resume_count 'torpor: resumed')
 	log "round $round: test_resume"
-	echo disk >/sys/power/state ||
-		fail "round $round: echo disk failed: $(dmesg | grep 'torpor:' | tail -n 1)"
+	hibernate_now
 	log "round $round: back"
 	[ "$(test_resume_count 'torpor: image written')" = "$written" ] ||
 		fail "round $round: the kernel log goes on past the image write: not restored"
@@ -55,10 +54,7 @@ test_resume_round()
 	[ "$(cat /sys/power/torpor/last_error)" = 0 ] ||
 		fail "round $round: last_error $(cat /sys/power/torpor/last_error)"
 	workload_check
-	sig=$(dd if="$dev" bs=4096 count=1 iflag=direct 2>/dev/null | tail -c 10)
-	[ "$sig" = SWAPSPACE2 ] || fail "round $round: swap signature '$sig'"
-	run swapoff "$dev"
-	run swapon "$dev"
+	expect_swap_again "$dev" active
 	check_dmesg_clean
 }
 
@@ -67,12 +63,7 @@ stage_test()
 	local dev round=1
 
 	dev=$(disk_dev swap)
-	run swapon "$dev"
-	load_torpor
-	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
-	echo test_resume >/sys/power/disk
-	grep -q '\[test_resume\]' /sys/power/disk ||
-		fail "/sys/power/disk: $(cat /sys/power/disk)"
+	prepare_hibernation "$dev" test_resume
 	workload_start
 	while [ $round -le "$(karg harness.rounds)" ]; do
 		test_resume_round $round "$dev"
