@@ -186,8 +186,8 @@ bench_round()
 	fields="$fields
 disk_bytes=$("$HARNESS/../bench/nonzero-bytes" "$swap")"
 	if [[ $method == torpor ]]; then
-		host_run "$TORPOR" inspect --json "$swap"
-		"$TORPOR" inspect --json "$swap" >"$WORK/inspect-$round.json"
+		"$TORPOR" inspect --json "$swap" >"$WORK/inspect-$round.json" ||
+			scenario_fail "torpor inspect $swap: exit $?"
 	fi
 	boot resume append="$append" timeout=600
 	expect_pass
