@@ -45,17 +45,16 @@ int torpor_restore_frozen(void)
 /**
  * torpor_restore - stop the boot kernel and hand over to the image
  *
- * torpor_arch_restore_prepare() has set up the hand-over.
+ * torpor_arch_restore_prepare() has set up the hand-over; the caller
+ * holds system sleep and the hibernation token.
  *
  * Return: only on failure, -errno after logging why; the boot kernel runs
  * on as before.
  */
 int torpor_restore(void)
 {
-	unsigned int sleep_flags;
 	int ret;
 
-	sleep_flags = lock_system_sleep();
 	ret = torpor_ksym.freeze_processes();
 	if (ret) {
 		torpor_stats_fail(ret, "resume aborted: cannot freeze processes");
@@ -69,6 +68,5 @@ int torpor_restore(void)
 	ret = torpor_restore_frozen();
 out_thaw:
 	torpor_ksym.thaw_processes();
-	unlock_system_sleep(sleep_flags);
 	return ret;
 }

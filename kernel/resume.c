@@ -13,6 +13,7 @@
 #include <linux/blkdev.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/suspend.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
@@ -205,7 +206,7 @@ static int torpor_load_image(struct torpor_in *in, struct torpor_place *pl)
 
 static int torpor_resume_image(struct torpor_in *in, struct torpor_bdev *b)
 {
-	struct torpor_place pl;
+	struct torpor_place pl = {};
 	u64 start = ktime_get_ns();
 	int ret;
 
@@ -311,7 +312,21 @@ out:
  */
 int torpor_resume(dev_t dev, sector_t offset)
 {
-	return torpor_resume_from(dev, offset, false);
+	unsigned int sleep_flags;
+	int ret;
+
+	/* As for the kernel's resume: no hibernation or second resume meanwhile. */
+	sleep_flags = lock_system_sleep();
+	if (!torpor_ksym.hibernate_acquire()) {
+		ret = torpor_stats_fail(-EBUSY,
+			"resume refused: hibernation in progress or /dev/snapshot open");
+		goto out_unlock;
+	}
+	ret = torpor_resume_from(dev, offset, false);
+	torpor_ksym.hibernate_release();
+out_unlock:
+	unlock_system_sleep(sleep_flags);
+	return ret;
 }
 
 /**
