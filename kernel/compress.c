@@ -58,12 +58,13 @@ static void torpor_compress_block(struct torpor_worker *w,
 	b->len = sizeof(*head) + clen;
 }
 
-static struct torpor_block *torpor_compress_pop(struct torpor_compress *c)
+static struct torpor_block *torpor_compress_pop(struct torpor_compress *c,
+						struct list_head *list)
 {
 	struct torpor_block *b;
 
 	spin_lock(&c->lock);
-	b = list_first_entry_or_null(&c->todo, struct torpor_block, node);
+	b = list_first_entry_or_null(list, struct torpor_block, node);
 	if (b)
 		list_del(&b->node);
 	spin_unlock(&c->lock);
@@ -78,7 +79,7 @@ static int torpor_compress_worker(void *data)
 
 	for (;;) {
 		wait_event_idle(c->todo_wait,
-				(b = torpor_compress_pop(c)) ||
+				(b = torpor_compress_pop(c, &c->todo)) ||
 				kthread_should_stop());
 		if (!b)
 			return 0;
@@ -175,13 +176,8 @@ void torpor_compress_stop(struct torpor_compress *c)
 /* An empty block, or NULL when all are busy: collect one first. */
 struct torpor_block *torpor_compress_get(struct torpor_compress *c)
 {
-	struct torpor_block *b;
+	struct torpor_block *b = torpor_compress_pop(c, &c->free);
 
-	spin_lock(&c->lock);
-	b = list_first_entry_or_null(&c->free, struct torpor_block, node);
-	if (b)
-		list_del(&b->node);
-	spin_unlock(&c->lock);
 	if (b)
 		b->npages = 0;
 	return b;

@@ -75,5 +75,5 @@ void torpor_arch_prepare(struct torpor_arch_x86_64 *arch)
 	/* Module text is vmalloc memory: look the frame up. */
 	arch->restore_code_virt = cpu_to_le64(landing & PAGE_MASK);
 	arch->restore_code_pfn = cpu_to_le64(vmalloc_to_pfn((void *)landing));
-	arch->paging_levels = cpu_to_le32(pgtable_l5_enabled() ? 5 : 4);
+	arch->paging_levels = cpu_to_le32(torpor_paging_levels());
 }

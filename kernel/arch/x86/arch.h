@@ -25,8 +25,15 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 #include <asm/desc_defs.h>
+#include <asm/pgtable.h>
 
 #include "uapi/torpor_image.h"
+
+/* What the image records and what a resuming CPU must match. */
+static inline unsigned int torpor_paging_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
 
 /* Registers a C caller expects back, plus where it returns to. */
 struct torpor_arch_context {

@@ -16,6 +16,7 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
+#include "arch.h"
 #include "place.h"
 #include "restore.h"
 #include "stats.h"
@@ -36,11 +37,6 @@ static struct {
 	u64 image_cr3;
 	u64 landing;
 } torpor_handover;
-
-static unsigned int torpor_paging_levels(void)
-{
-	return pgtable_l5_enabled() ? 5 : 4;
-}
 
 /* Maps one page (@leaf_shift PAGE_SHIFT) or one 2 MiB page (PMD_SHIFT). */
 static int torpor_map(struct torpor_place *pl, u64 *pgd, unsigned long va,
