@@ -16,8 +16,14 @@
 #define TORPOR_FORMAT_VERSION	1
 #define TORPOR_PAGE_SIZE	4096
 
-/* Signature page: the swap header's page, tail replaced by the resume tail. */
-#define TORPOR_SIG		"TORPORIMG1"
+/*
+ * Signature page: the swap header's page, tail replaced by the resume tail.
+ * The first nine bytes of TORPOR_SIG are what blkid and klibc's fstype know
+ * as "swap area holding a hibernation image" (TYPE=swsuspend), so UUID= and
+ * LABEL= of the area keep resolving while it holds an image, as boot
+ * scripts expect; the kernel's own swsusp acts only on "S1SUSPEND".
+ */
+#define TORPOR_SIG		"S2SUSPENDT"
 #define TORPOR_SWAP_SIG		"SWAPSPACE2"
 #define TORPOR_SIG_LEN		10
 #define TORPOR_TAIL_SIZE	512

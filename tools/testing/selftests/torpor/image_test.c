@@ -196,6 +196,53 @@ TEST_F(good, discard_refuses_other_data)
 }
 
 /*
+ * An image in a swap file: the signature page sits at the file's first
+ * page, resume_offset pages into the device, and every address in the
+ * image counts from the device's start.  The fixture leaves its last page
+ * unused; moving the signature page there makes such a device.
+ */
+TEST_F(good, swap_file_offset)
+{
+	size_t len = image_len(&self->fx);
+	uint64_t at = self->fx.dev_pages - 1;
+	unsigned char *dev = malloc(len), *got;
+	char offset[32];
+	struct result r;
+
+	ASSERT_NE(NULL, dev);
+	memcpy(dev, self->fx.img, len);
+	memcpy(dev + at * PAGE, self->fx.img, PAGE);
+	memset(dev, 0xa5, PAGE);
+	ASSERT_EQ(0, write_file(self->path, dev, len));
+	snprintf(offset, sizeof(offset), "%llu", (unsigned long long)at);
+
+	ASSERT_EQ(0, torpor_run(&r, self->dir, (const char *[]){ "verify", self->path, NULL }));
+	EXPECT_TRUE(failed_with(&r, "verify", "no torpor image and no swap signature")) TH_LOG("%s", r.err);
+	ASSERT_EQ(0, torpor_run(&r, self->dir, (const char *[]){ "verify", "--offset", offset, self->path, NULL }));
+	ASSERT_TRUE(succeeded(&r)) TH_LOG("%s", r.err);
+	ASSERT_EQ(0, torpor_run(&r, self->dir, (const char *[]){ "inspect", self->path, "--offset", offset, "--json", NULL }));
+	ASSERT_TRUE(succeeded(&r)) TH_LOG("%s", r.err);
+	ASSERT_EQ(0, torpor_run(&r, self->dir, (const char *[]){ "extract", "--offset", offset, self->path, "-o", self->out, NULL }));
+	ASSERT_TRUE(succeeded(&r)) TH_LOG("%s", r.err);
+	ASSERT_EQ((long)(self->fx.max_pfn * PAGE), read_file(self->out, &got));
+	EXPECT_EQ(0, memcmp(got, self->fx.ram, self->fx.max_pfn * PAGE));
+	free(got);
+
+	/* discard rewrites the tail of that page and nothing else. */
+	ASSERT_EQ(0, torpor_run(&r, self->dir, (const char *[]){ "discard", "--offset", offset, self->path, NULL }));
+	ASSERT_TRUE(succeeded(&r)) TH_LOG("%s", r.err);
+	ASSERT_EQ((long)len, read_file(self->path, &got));
+	EXPECT_EQ(0, memcmp(got, dev, at * PAGE + TORPOR_TAIL_OFFSET));
+	EXPECT_EQ(0, memcmp(got + (at + 1) * PAGE - TORPOR_SIG_LEN, "SWAPSPACE2", 10));
+	free(got);
+
+	snprintf(offset, sizeof(offset), "%llu", (unsigned long long)at + 1);
+	ASSERT_EQ(0, torpor_run(&r, self->dir, (const char *[]){ "verify", "--offset", offset, self->path, NULL }));
+	EXPECT_TRUE(failed_with(&r, "verify", "beyond the end of the device")) TH_LOG("%s", r.err);
+	free(dev);
+}
+
+/*
  * Damage: each variant patches the good LZ4 image (re-sealing checksums
  * it does not mean to break) and names the error it must cause.
  */
@@ -331,7 +378,7 @@ DAMAGE(truncated, "outside 1..", 0)
 
 DAMAGE(tail_sig, "no torpor image and no swap signature", 1)
 {
-	memcpy(fixture_tail(fx)->sig, "TORPORIMG9", 10);
+	memcpy(fixture_tail(fx)->sig, "S1SUSPEND", 10);	/* the kernel's own */
 	return whole(fx);
 }
 
