@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Compression workers.  The writer thread fills blocks with pointers to
- * snapshot pages and queues them; each worker copies a block's pages into
- * its own staging buffer, compresses them with LZ4 into the block's output
- * and checksums the result.  Blocks come back in completion order, which
- * the format allows, so no worker ever waits for a slower one.
+ * snapshot pages and queues them; each worker compresses a block's pages
+ * with LZ4 into the block's output (from a staging buffer of its own when
+ * they are not adjacent) and checksums the result.  Blocks come back in
+ * completion order, which the format allows, so no worker ever waits for
+ * a slower one.
  */
 #include <linux/cpumask.h>
 #include <linux/err.h>
@@ -29,22 +30,38 @@ struct torpor_worker {
 	void *staging;
 };
 
+/*
+ * The block's pages as one buffer: where they are, when their copies are
+ * adjacent (the snapshot allocates them in runs), else gathered.
+ */
+static const void *torpor_block_input(struct torpor_worker *w,
+				      const struct torpor_block *b)
+{
+	unsigned int i;
+
+	for (i = 1; i < b->npages; i++)
+		if (b->src[i] != b->src[0] + i * PAGE_SIZE)
+			break;
+	if (i == b->npages)
+		return b->src[0];
+	for (i = 0; i < b->npages; i++)
+		memcpy(w->staging + i * PAGE_SIZE, b->src[i], PAGE_SIZE);
+	return w->staging;
+}
+
 static void torpor_compress_block(struct torpor_worker *w,
 				  struct torpor_block *b)
 {
 	struct torpor_block_head *head = b->out;
 	char *payload = (char *)(head + 1);
 	int raw = b->npages * PAGE_SIZE;
-	unsigned int i;
+	const void *in = torpor_block_input(w, b);
 	int clen;
 
-	for (i = 0; i < b->npages; i++)
-		memcpy(w->staging + i * PAGE_SIZE, b->src[i], PAGE_SIZE);
 	/* A payload as long as the input means "stored raw". */
-	clen = LZ4_compress_default(w->staging, payload, raw, raw - 1,
-				    w->lz4_mem);
+	clen = LZ4_compress_default(in, payload, raw, raw - 1, w->lz4_mem);
 	if (clen <= 0) {
-		memcpy(payload, w->staging, raw);
+		memcpy(payload, in, raw);
 		clen = raw;
 	}
 	*head = (struct torpor_block_head){
@@ -91,6 +108,7 @@ static int torpor_compress_worker(void *data)
 	}
 }
 
+/* Worker 0 has no thread: it is the writer, compressing while it waits. */
 static int torpor_worker_start(struct torpor_compress *c,
 			       struct torpor_worker *w, unsigned int id)
 {
@@ -99,6 +117,8 @@ static int torpor_worker_start(struct torpor_compress *c,
 	w->staging = kvmalloc(TORPOR_BLOCK_PAGES * PAGE_SIZE, GFP_KERNEL);
 	if (!w->lz4_mem || !w->staging)
 		return -ENOMEM;
+	if (!id)
+		return 0;
 	w->task = kthread_run(torpor_compress_worker, w, "torpor_lz4/%u", id);
 	if (IS_ERR(w->task)) {
 		int err = PTR_ERR(w->task);
@@ -146,7 +166,11 @@ int torpor_compress_start(struct torpor_compress *c)
 	INIT_LIST_HEAD(&c->done);
 	init_waitqueue_head(&c->todo_wait);
 	init_waitqueue_head(&c->done_wait);
-	c->nr_workers = num_online_cpus();
+	/*
+	 * A thread per CPU besides the caller: it waits for the disk too,
+	 * and the CPUs should not then stand idle.
+	 */
+	c->nr_workers = num_online_cpus() + 1;
 	c->workers = kcalloc(c->nr_workers, sizeof(*c->workers), GFP_KERNEL);
 	if (!c->workers)
 		return -ENOMEM;
@@ -208,9 +232,24 @@ static struct torpor_block *torpor_compress_pop_done(struct torpor_compress *c,
 	return b;
 }
 
+/* Compress a queued block in the caller, which collects it at once. */
+static struct torpor_block *torpor_compress_here(struct torpor_compress *c)
+{
+	struct torpor_block *b = torpor_compress_pop(c, &c->todo);
+
+	if (!b)
+		return NULL;
+	torpor_compress_block(&c->workers[0], b);
+	spin_lock(&c->lock);
+	c->outstanding--;
+	spin_unlock(&c->lock);
+	return b;
+}
+
 /*
  * A finished block, in completion order.  NULL when none is ready and
- * @wait is false, or when nothing is outstanding.
+ * @wait is false, or when nothing is outstanding.  Rather than sleep, the
+ * caller compresses a queued block itself, if there is one.
  */
 struct torpor_block *torpor_compress_collect(struct torpor_compress *c,
 					     bool wait)
@@ -220,6 +259,9 @@ struct torpor_block *torpor_compress_collect(struct torpor_compress *c,
 
 	b = torpor_compress_pop_done(c, &idle);
 	if (b || !wait || idle)
+		return b;
+	b = torpor_compress_here(c);
+	if (b)
 		return b;
 	wait_event(c->done_wait, (b = torpor_compress_pop_done(c, &idle)) || idle);
 	return b;

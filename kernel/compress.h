@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Parallel block compression: one worker thread per online CPU turns runs
- * of data pages into checksummed LZ4 (or raw) blocks of the image stream.
+ * of data pages into checksummed LZ4 (or raw) blocks of the image stream,
+ * and so does the caller itself whenever it would wait for one.
  */
 #ifndef _TORPOR_COMPRESS_H
 #define _TORPOR_COMPRESS_H
@@ -35,7 +36,7 @@ struct torpor_compress {
 	wait_queue_head_t done_wait;
 	struct torpor_block *blocks;
 	unsigned int nr_blocks;
-	struct torpor_worker *workers;
+	struct torpor_worker *workers;	/* [0]: the caller, no thread */
 	unsigned int nr_workers;
 };
 

@@ -30,6 +30,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/suspend.h>
+#include <linux/workqueue.h>
 
 #include "entry.h"
 #include "hibernate.h"
@@ -199,6 +200,31 @@ enum torpor_mode torpor_entry_mode(void)
  */
 #define TORPOR_ENTRY_SWITCH_WAIT	(20 * HZ)
 
+/*
+ * The first try to switch every task fails whenever another CPU is busy,
+ * idle included (it is woken to switch itself), and the livepatch core
+ * tries again only a second later: the boot's resume request would wait
+ * for it.  Asking for the next try sooner, a few times, ends the
+ * transition as soon as the tasks have switched.  Few enough that the
+ * core, which counts its tries, does not start signalling tasks early.
+ */
+#define TORPOR_ENTRY_KICKS		8
+#define TORPOR_ENTRY_KICK_MS		20
+
+static bool torpor_entry_wait_patched(void)
+{
+	int kick;
+
+	for (kick = 0; kick < TORPOR_ENTRY_KICKS; kick++) {
+		if (wait_for_completion_timeout(&torpor_entry_patched,
+				msecs_to_jiffies(TORPOR_ENTRY_KICK_MS)))
+			return true;
+		mod_delayed_work(system_wq, torpor_ksym.klp_transition_work, 0);
+	}
+	return wait_for_completion_timeout(&torpor_entry_patched,
+					   TORPOR_ENTRY_SWITCH_WAIT);
+}
+
 int torpor_entry_init(void)
 {
 	int err;
@@ -206,8 +232,7 @@ int torpor_entry_init(void)
 	err = klp_enable_patch(&torpor_entry_patch);
 	if (err)
 		return err;
-	if (!wait_for_completion_timeout(&torpor_entry_patched,
-					 TORPOR_ENTRY_SWITCH_WAIT))
+	if (!torpor_entry_wait_patched())
 		pr_warn("livepatch transition still running; hibernation returns EBUSY until it ends\n");
 	return 0;
 }

@@ -39,12 +39,9 @@ struct torpor_writer {
 	struct page *hdr_page;
 	struct torpor_image_header *hdr;
 	u64 start_ns;
-	u64 total;
-	u64 done;
 	u64 data_pages;
 	u64 zero_pages;
 	u64 nr_blocks;
-	unsigned int next_tenth;
 	/* For the tail, once the header page belongs to the block layer. */
 	u64 header_page;
 	__le32 header_crc;
@@ -154,27 +151,12 @@ u32 torpor_image_kernel_hash(const struct torpor_image_header *h)
 	return torpor_crc32c(h->kernel_release, 2 * TORPOR_UTS_LEN);
 }
 
-static void torpor_image_done(struct torpor_writer *wr, unsigned int pages)
-{
-	u64 ns;
-
-	wr->done += pages;
-	atomic64_add(pages, &torpor_stats.pages_done);
-	if (wr->done * 10 < (u64)wr->next_tenth * wr->total)
-		return;
-	ns = ktime_get_ns() - wr->start_ns;
-	pr_info("writing image: %llu%%, %llu MB/s\n",
-		div64_u64(wr->done * 100, wr->total),
-		div64_u64(wr->out.bytes * NSEC_PER_USEC, ns + 1));
-	wr->next_tenth = div64_u64(wr->done * 10, wr->total) + 1;
-}
-
 static int torpor_image_pack(struct torpor_writer *wr, struct torpor_block *b)
 {
 	int err = torpor_ostream_add(&wr->out, b->out, b->len);
 
 	wr->nr_blocks++;
-	torpor_image_done(wr, b->npages);
+	torpor_progress_add(b->npages);
 	torpor_compress_put(&wr->comp, b);
 	return err;
 }
@@ -215,7 +197,7 @@ static int torpor_image_add_page(struct torpor_writer *wr, unsigned long pfn,
 	if (zero) {
 		wr->zero_pages++;
 		atomic64_inc(&torpor_stats.zero_pages);
-		torpor_image_done(wr, 1);
+		torpor_progress_add(1);
 		return 0;
 	}
 	if (!wr->block) {
@@ -329,11 +311,14 @@ static int torpor_image_write_body(struct torpor_writer *wr,
 	return torpor_swap_write(&wr->sw, wr->header_page, wr->hdr_page);
 }
 
-/* The header is already durable; this makes the image visible. */
+/*
+ * Everything else is written (not necessarily durable): the flush before
+ * this write makes it so, and only then does the signature page, forced
+ * to the medium itself, make the image visible.  One flush in all.
+ */
 static int torpor_image_write_tail(struct torpor_writer *wr)
 {
 	struct torpor_swap_tail *t = torpor_tail(wr->sig);
-	int err;
 
 	memset(t, 0, sizeof(*t));
 	t->version = cpu_to_le32(TORPOR_FORMAT_VERSION);
@@ -343,9 +328,9 @@ static int torpor_image_write_tail(struct torpor_writer *wr)
 	memcpy(t->orig_sig, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
 	memcpy(t->sig, TORPOR_SIG, TORPOR_SIG_LEN);
 	t->tail_crc = cpu_to_le32(torpor_crc32c(t, sizeof(*t)));
-	err = torpor_swap_rw(&wr->sw, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
-			     wr->sw.sig_page, wr->sig);
-	return err ?: torpor_swap_sync(&wr->sw);
+	return torpor_swap_rw(&wr->sw,
+			      REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA,
+			      wr->sw.sig_page, wr->sig);
 }
 
 static void torpor_image_summary(struct torpor_writer *wr)
@@ -374,7 +359,7 @@ static int torpor_image_write_all(struct torpor_writer *wr,
 	err = torpor_image_write_body(wr, meta);
 	if (wr->hdr)
 		__free_page(wr->hdr_page);
-	err = err ?: torpor_swap_sync(&wr->sw);
+	err = err ?: torpor_swap_drain(&wr->sw);
 	err = err ?: torpor_image_write_tail(wr);
 	if (!err)
 		torpor_image_summary(wr);
@@ -399,12 +384,7 @@ static int torpor_writer_open(struct torpor_writer *wr)
 	torpor_ostream_init(&wr->out, &wr->sw);
 	torpor_index_init(&wr->idx);
 	wr->start_ns = ktime_get_ns();
-	wr->total = max(1ul, torpor_snapshot_pages());
-	wr->next_tenth = 1;
-	atomic64_set(&torpor_stats.pages_total, torpor_snapshot_pages());
-	atomic64_set(&torpor_stats.pages_done, 0);
-	atomic64_set(&torpor_stats.zero_pages, 0);
-	atomic64_set(&torpor_stats.bytes_written, 0);
+	torpor_progress_start(torpor_snapshot_pages());
 	return 0;
 }
 

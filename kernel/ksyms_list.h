@@ -67,3 +67,4 @@ TORPOR_KSYM_FN(void, flush_tlb_kernel_range, (unsigned long start, unsigned long
 TORPOR_KSYM_VAR(char, __nosave_begin);
 TORPOR_KSYM_VAR(char, __nosave_end);
 TORPOR_KSYM_VAR(char, _text);
+TORPOR_KSYM_VAR(struct delayed_work, klp_transition_work);

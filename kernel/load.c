@@ -2,9 +2,10 @@
 /*
  * The load itself.  This thread walks the block stream and checks every
  * block head as it arrives; workers (an unbound workqueue, one job per
- * online CPU in flight plus slack) check the payload, decompress it and
- * copy each page to its place.  The first failure stops everything and is
- * reported with the block it happened in.
+ * online CPU in flight plus slack) check the payload and decompress it
+ * straight to its pages' places when those are adjacent, else into a
+ * buffer from which each page is copied to its place.  The first failure
+ * stops everything and is reported with the block it happened in.
  */
 #include <linux/bitmap.h>
 #include <linux/cpumask.h>
@@ -124,22 +125,8 @@ static __printf(3, 4) void torpor_load_fail(struct torpor_loader *ld, int err,
 	wake_up(&ld->wait);
 }
 
-static u8 *torpor_job_decompress(struct torpor_job *job)
-{
-	u32 clen = le32_to_cpu(job->head.clen);
-	int size = le32_to_cpu(job->head.npages) * PAGE_SIZE;
-
-	/* A payload as long as its pages is stored raw (LZ4 did not help). */
-	if (clen == size)
-		return job->in;
-	if (!job->ld->lz4)
-		return NULL;
-	if (LZ4_decompress_safe(job->in, job->out, clen, size) != size)
-		return NULL;
-	return job->out;
-}
-
-static void torpor_job_place(struct torpor_job *job, u8 *pages)
+/* Claims the block's data pages: false, after failing, if one came before. */
+static bool torpor_job_claim(struct torpor_job *job)
 {
 	struct torpor_loader *ld = job->ld;
 	u64 first = le64_to_cpu(job->head.first_data_page);
@@ -149,11 +136,54 @@ static void torpor_job_place(struct torpor_job *job, u8 *pages)
 		if (test_and_set_bit(first + i, ld->seen)) {
 			torpor_load_fail(ld, -EINVAL, "image block %llu: data page %llu loaded twice",
 					 job->nr, first + i);
-			return;
+			return false;
 		}
-		copy_page(ld->pl->dest[first + i], pages + i * PAGE_SIZE);
 	}
-	atomic64_add(npages, &torpor_stats.pages_done);
+	return true;
+}
+
+/*
+ * Where the block's pages go, as one buffer when their places are adjacent
+ * (frames loaded in place, or safe pages handed out in order), else NULL.
+ */
+static u8 *torpor_job_dest(const struct torpor_job *job)
+{
+	void **dest = &job->ld->pl->dest[le64_to_cpu(job->head.first_data_page)];
+	u32 i, npages = le32_to_cpu(job->head.npages);
+
+	for (i = 1; i < npages; i++)
+		if (dest[i] != dest[0] + i * PAGE_SIZE)
+			return NULL;
+	return dest[0];
+}
+
+/* The block's pages, decompressed into @buf or stored raw; NULL if bad. */
+static u8 *torpor_job_decompress(struct torpor_job *job, u8 *buf)
+{
+	u32 clen = le32_to_cpu(job->head.clen);
+	int size = le32_to_cpu(job->head.npages) * PAGE_SIZE;
+
+	/* A payload as long as its pages is stored raw (LZ4 did not help). */
+	if (clen == size)
+		return job->in;
+	if (!job->ld->lz4)
+		return NULL;
+	if (LZ4_decompress_safe(job->in, buf, clen, size) != size)
+		return NULL;
+	return buf;
+}
+
+/* Puts @pages where they go, unless they were decompressed there (@dst). */
+static void torpor_job_place(struct torpor_job *job, u8 *pages, u8 *dst)
+{
+	void **dest = &job->ld->pl->dest[le64_to_cpu(job->head.first_data_page)];
+	u32 i, npages = le32_to_cpu(job->head.npages);
+
+	if (dst && dst != pages)
+		memcpy(dst, pages, npages * PAGE_SIZE);
+	for (i = 0; !dst && i < npages; i++)
+		copy_page(dest[i], pages + i * PAGE_SIZE);
+	torpor_progress_add(npages);
 }
 
 static void torpor_job_put(struct torpor_job *job)
@@ -170,7 +200,7 @@ static void torpor_job_work(struct work_struct *work)
 {
 	struct torpor_job *job = container_of(work, struct torpor_job, work);
 	struct torpor_loader *ld = job->ld;
-	u8 *pages;
+	u8 *pages, *dst;
 
 	if (atomic_read(&ld->error))
 		goto out;
@@ -180,12 +210,16 @@ static void torpor_job_work(struct work_struct *work)
 				 job->nr);
 		goto out;
 	}
-	pages = torpor_job_decompress(job);
+	if (!torpor_job_claim(job))
+		goto out;
+	/* Straight to the pages' places when they are adjacent. */
+	dst = torpor_job_dest(job);
+	pages = torpor_job_decompress(job, dst ?: job->out);
 	if (!pages)
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload does not decompress to %u pages",
 				 job->nr, le32_to_cpu(job->head.npages));
 	else
-		torpor_job_place(job, pages);
+		torpor_job_place(job, pages, dst);
 out:
 	torpor_job_put(job);
 }
@@ -301,6 +335,8 @@ static int torpor_load_block(struct torpor_loader *ld, struct torpor_reader *rd,
 	ret = torpor_reader_copy(rd, job->in, le32_to_cpu(job->head.clen));
 	if (ret)
 		goto read_error;
+	atomic64_add(sizeof(job->head) + le32_to_cpu(job->head.clen),
+		     &torpor_stats.bytes_read);
 	queue_work(ld->wq, &job->work);
 	return 0;
 
@@ -321,6 +357,7 @@ static int torpor_load_stream(struct torpor_loader *ld)
 	ret = torpor_reader_open(&rd, ld->in);
 	if (ret)
 		return torpor_stats_fail(ret, "out of memory for read-ahead");
+	torpor_progress_start(ld->nr_data);
 	for (nr = 0; nr < nr_blocks && !ret; nr++)
 		ret = torpor_load_block(ld, &rd, nr);
 	flush_workqueue(ld->wq);

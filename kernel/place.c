@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "place.h"
+#include "snapshot.h"
 
 #define TORPOR_PLACE_GFP	(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY)
 
@@ -43,23 +44,73 @@ int torpor_place_init(struct torpor_place *pl, unsigned long max_pfn,
 	return 0;
 }
 
-/* One more page: 1 if it is an image frame, 0 if it is safe, or -errno. */
-static int torpor_place_take(struct torpor_place *pl, struct page **pagep)
-{
-	struct page *page = alloc_page(TORPOR_PLACE_GFP);
-	unsigned long pfn;
+/* Allocated in runs of this order where possible: fewer allocator calls. */
+#define TORPOR_PLACE_ORDER	5
 
-	if (!page)
-		return -ENOMEM;
-	pfn = page_to_pfn(page);
+/* Takes @page, one of ours now: 1 if it is an image frame, 0 if it is safe. */
+static int torpor_place_own(struct torpor_place *pl, struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+
 	if (pfn >= pl->max_pfn) {
 		/* The RAM map matched, so this frame cannot exist. */
 		__free_page(page);
 		return -ERANGE;
 	}
 	set_bit(pfn, pl->ours);
-	*pagep = page;
 	return test_bit(pfn, pl->image);
+}
+
+/* One more page: 1 if it is an image frame, 0 if it is safe, or -errno. */
+static int torpor_place_take(struct torpor_place *pl, struct page **pagep)
+{
+	struct page *page = alloc_page(TORPOR_PLACE_GFP);
+
+	if (!page)
+		return -ENOMEM;
+	*pagep = page;
+	return torpor_place_own(pl, page);
+}
+
+/* Sorts @page into image frames and the pool of safe pages. */
+static int torpor_place_sort(struct torpor_place *pl, struct page *page)
+{
+	int ret = torpor_place_own(pl, page);
+
+	if (ret > 0)
+		pl->nr_in_place++;
+	else if (!ret)
+		/* In address order: adjacent data pages get adjacent places. */
+		list_add_tail(&page->lru, &pl->pool);
+	return ret < 0 ? ret : 0;
+}
+
+/* A run of 1 << TORPOR_PLACE_ORDER pages, or one page when none is left. */
+static int torpor_place_take_run(struct torpor_place *pl, unsigned int *taken)
+{
+	unsigned int i, n = 1U << TORPOR_PLACE_ORDER;
+	struct page *page;
+	int ret = 0;
+
+	/* Only if one is free: compaction would cost more than it saves. */
+	page = alloc_pages(TORPOR_PLACE_GFP & ~__GFP_RECLAIM,
+			   TORPOR_PLACE_ORDER);
+	if (page) {
+		split_page(page, TORPOR_PLACE_ORDER);
+	} else {
+		page = alloc_page(TORPOR_PLACE_GFP);
+		n = 1;
+	}
+	if (!page)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		int err = torpor_place_sort(pl, page + i);
+
+		/* Each page is ours or freed: sort them all. */
+		ret = ret ?: err;
+	}
+	*taken = n;
+	return ret;
 }
 
 /**
@@ -69,39 +120,31 @@ static int torpor_place_take(struct torpor_place *pl, struct page **pagep)
  *
  * Every allocated page is either an image frame or a safe page, and both
  * lower by one the number of safe pages still needed.  Page tables and
- * the copy list come later from torpor_place_safe_page().
+ * the copy list come later from torpor_place_safe_page().  Nothing reads
+ * these pages before writing them whole (loaded data, or cleared here).
  */
 int torpor_place_alloc(struct torpor_place *pl, u64 nr_pages)
 {
-	u64 safe = 0;
-	struct page *page;
+	u64 have = 0;
+	unsigned int n;
 	int ret;
 
-	while (pl->nr_in_place + safe < nr_pages) {
-		ret = torpor_place_take(pl, &page);
-		if (ret < 0)
+	while (have < nr_pages) {
+		ret = torpor_place_take_run(pl, &n);
+		if (ret)
 			return ret;
-		if (ret) {
-			pl->nr_in_place++;
-		} else {
-			list_add(&page->lru, &pl->pool);
-			safe++;
-		}
+		have += n;
 		cond_resched();
 	}
 	return 0;
 }
 
-/**
- * torpor_place_safe_page - a zeroed page the image does not use
- * @pl: placement state
- *
- * Image frames met while looking for one stay allocated (and unused):
- * handing them back could only let someone else write them.
- *
- * Return: its kernel address, or NULL when memory runs out.
+/*
+ * A page the image does not use, with whatever it held.  Image frames met
+ * while looking for one stay allocated (and unused): handing them back
+ * could only let someone else write them.
  */
-void *torpor_place_safe_page(struct torpor_place *pl)
+static void *torpor_place_take_safe(struct torpor_place *pl)
 {
 	struct page *page;
 
@@ -117,8 +160,22 @@ void *torpor_place_safe_page(struct torpor_place *pl)
 		if (ret < 0)
 			return NULL;
 	}
-	clear_page(page_address(page));
 	return page_address(page);
+}
+
+/**
+ * torpor_place_safe_page - a zeroed page the image does not use
+ * @pl: placement state
+ *
+ * Return: its kernel address, or NULL when memory runs out.
+ */
+void *torpor_place_safe_page(struct torpor_place *pl)
+{
+	void *page = torpor_place_take_safe(pl);
+
+	if (page)
+		clear_page(page);
+	return page;
 }
 
 static int torpor_place_pbe(struct torpor_place *pl, void *src, unsigned long pfn)
@@ -163,7 +220,8 @@ static int torpor_place_data(struct torpor_place *pl, unsigned long pfn,
 		*dest = pfn_to_kaddr(pfn);
 		return 0;
 	}
-	safe = torpor_place_safe_page(pl);
+	/* Not cleared: the page's data overwrites all of it. */
+	safe = torpor_place_take_safe(pl);
 	if (!safe)
 		return -ENOMEM;
 	*dest = safe;

@@ -194,11 +194,8 @@ static int torpor_load_image(struct torpor_in *in, struct torpor_place *pl)
 	ret = torpor_reader_load_map(in) ?:
 	      torpor_load_index(in, &ext) ?:
 	      torpor_place_image(in, pl, ext);
-	if (!ret) {
-		atomic64_set(&torpor_stats.pages_total,
-			     le64_to_cpu(in->hdr.nr_data_pages));
+	if (!ret)
 		ret = torpor_load_blocks(in, pl);
-	}
 	vfree(ext);
 	torpor_reader_free_map(in);
 	return ret;

@@ -13,6 +13,7 @@
 #include <linux/crc32c.h>
 #include <linux/gfp.h>
 #include <linux/ioport.h>
+#include <linux/jump_label.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -42,7 +43,7 @@
 #define TORPOR_GROWTH_PAGES	(SZ_8M >> PAGE_SHIFT)
 /* Free memory to keep beyond the copies, for drivers and the writer. */
 #define TORPOR_RESERVE_PAGES	(SZ_16M >> PAGE_SHIFT)
-#define TORPOR_SHRINK_PASSES	4
+#define TORPOR_SHRINK_PASSES	8
 /* Touch the watchdogs this often in long walks with interrupts off. */
 #define TORPOR_WATCHDOG_PAGES	(1UL << 17)
 
@@ -230,47 +231,143 @@ static unsigned long torpor_reserve_pages(void)
 }
 
 /*
- * The copies need as many free frames as there are frames to save.  When
- * memory is too full for that, reclaim: page cache goes, anonymous and
- * tmpfs memory goes to swap.  Each reclaimed frame is one less to copy
- * and one more free, hence half the shortfall.  Otherwise the page cache
- * stays and is saved with the rest.
+ * The image's preferred upper size in memory, bytes, as the kernel's
+ * /sys/power/image_size; values above the RAM size read as the RAM size,
+ * which is the default: only the swap area limits the image.
+ */
+static unsigned long torpor_image_size = ULONG_MAX;
+
+unsigned long torpor_snapshot_image_size(void)
+{
+	return min(READ_ONCE(torpor_image_size), totalram_pages() << PAGE_SHIFT);
+}
+
+void torpor_snapshot_set_image_size(unsigned long bytes)
+{
+	WRITE_ONCE(torpor_image_size, bytes);
+}
+
+/*
+ * Swap slots an image of @pages takes at most: compression can only be
+ * known by compressing, so every page is counted as stored raw, plus
+ * the index (16 bytes per page at worst), the map chain and the header.
+ */
+static unsigned long torpor_image_slots_for(unsigned long pages)
+{
+	return pages + pages / 64 + 16;
+}
+
+struct torpor_room {
+	unsigned long saveable;		/* frames an image would hold now */
+	unsigned long free;
+	unsigned long need;		/* free frames the copies need */
+	unsigned long swap_free;	/* free slots, on every swap area */
+};
+
+static void torpor_room_measure(struct torpor_room *r)
+{
+	r->saveable = torpor_estimate_saveable();
+	r->free = global_zone_page_state(NR_FREE_PAGES);
+	r->need = torpor_copies_for(r->saveable) + torpor_reserve_pages();
+	r->swap_free = max(0L, get_nr_swap_pages());
+}
+
+/*
+ * Frames to reclaim so that the copies fit in free memory (each
+ * reclaimed frame is one less to copy and one more free, hence half the
+ * shortfall), the image in the swap area, and the image in image_size.
+ */
+static unsigned long torpor_room_shortfall(const struct torpor_room *r)
+{
+	unsigned long limit = torpor_snapshot_image_size() >> PAGE_SHIFT;
+	unsigned long slots = torpor_image_slots_for(r->saveable);
+	unsigned long want = 0;
+
+	if (r->free < r->need)
+		want = (r->need - r->free) / 2 + TORPOR_GROWTH_PAGES;
+	if (slots > r->swap_free)
+		want = max(want, slots - r->swap_free);
+	if (r->saveable > limit)
+		want = max(want, r->saveable - limit);
+	return want;
+}
+
+/*
+ * Reclaim only what the copies, the swap area or image_size require:
+ * page cache goes, anonymous and tmpfs memory goes to swap.  Otherwise
+ * the page cache stays and is saved with the rest.  image_size is a
+ * preference; memory and swap space are not.
  */
 static int torpor_make_room(unsigned long *copies)
 {
-	unsigned long saveable, free, need;
+	struct torpor_room r;
+	unsigned long want;
 	int pass;
 
 	for (pass = 0; ; pass++) {
-		saveable = torpor_estimate_saveable();
-		free = global_zone_page_state(NR_FREE_PAGES);
-		need = torpor_copies_for(saveable) + torpor_reserve_pages();
-		if (free >= need)
+		torpor_room_measure(&r);
+		want = torpor_room_shortfall(&r);
+		if (!want || pass == TORPOR_SHRINK_PASSES ||
+		    !torpor_ksym.shrink_all_memory(want))
 			break;
-		if (pass == TORPOR_SHRINK_PASSES)
-			return torpor_stats_fail(-ENOMEM,
-				"not enough memory for the snapshot: %lu pages in use, %lu free, %lu needed",
-				saveable, free, need);
-		torpor_ksym.shrink_all_memory((need - free) / 2 +
-					      TORPOR_GROWTH_PAGES);
 	}
-	*copies = torpor_copies_for(saveable);
+	if (r.free < r.need)
+		return torpor_stats_fail(-ENOMEM,
+			"not enough memory for the snapshot: %lu pages in use, %lu free, %lu needed",
+			r.saveable, r.free, r.need);
+	if (torpor_image_slots_for(r.saveable) > r.swap_free)
+		return torpor_stats_fail(-ENOSPC,
+			"swap too small for the image: %lu pages to save need up to %lu slots, %lu free after reclaim",
+			r.saveable, torpor_image_slots_for(r.saveable), r.swap_free);
+	if (want)
+		pr_info("image_size not reached: %lu MiB to save after reclaim\n",
+			r.saveable >> (20 - PAGE_SHIFT));
+	*copies = torpor_copies_for(r.saveable);
 	return 0;
 }
 
-static int torpor_alloc_copies(unsigned long nr)
+/* Copies come in runs of this order where possible (see compress.c). */
+#define TORPOR_COPY_ORDER	5
+
+/*
+ * A run of adjacent pages if one is free (no compaction for it), else one
+ * page.  Adjacent copies of adjacent data pages let the compressors read
+ * them in place, and there are fewer allocations.
+ */
+static struct page *torpor_alloc_copy_run(unsigned int *n)
 {
 	struct page *page;
 
+	page = alloc_pages(TORPOR_COPY_GFP & ~__GFP_RECLAIM, TORPOR_COPY_ORDER);
+	if (page) {
+		split_page(page, TORPOR_COPY_ORDER);
+		*n = 1U << TORPOR_COPY_ORDER;
+		return page;
+	}
+	*n = 1;
+	return alloc_page(TORPOR_COPY_GFP);
+}
+
+/* The atomic copy overwrites every byte of them. */
+static int torpor_alloc_copies(unsigned long nr)
+{
+	unsigned int i, n;
+	struct page *page;
+	int err = 0;
+
 	while (snap.nr_copies < nr) {
-		page = alloc_page(TORPOR_COPY_GFP);
+		page = torpor_alloc_copy_run(&n);
 		if (!page)
 			return torpor_stats_fail(-ENOMEM,
 				"cannot set aside snapshot copies: %lu of %lu pages",
 				snap.nr_copies, nr);
-		list_add_tail(&page->lru, &snap.copies);
-		snap.nr_copies++;
-		if (torpor_mark_own(page_to_pfn(page)))
+		/* Every page goes on the list, where release finds it. */
+		for (i = 0; i < n; i++) {
+			list_add_tail(&page[i].lru, &snap.copies);
+			snap.nr_copies++;
+			err = err ?: torpor_mark_own(page_to_pfn(&page[i]));
+		}
+		if (err)
 			return torpor_stats_fail(-ERANGE,
 				"copy page beyond System RAM");
 	}

@@ -80,7 +80,9 @@ void torpor_stats_begin(enum torpor_phase first)
 	atomic64_set(&torpor_stats.pages_done, 0);
 	atomic64_set(&torpor_stats.zero_pages, 0);
 	atomic64_set(&torpor_stats.bytes_written, 0);
+	atomic64_set(&torpor_stats.bytes_read, 0);
 	atomic64_set(&torpor_stats.image_bytes, 0);
+	WRITE_ONCE(torpor_stats.progress_phase, TORPOR_PHASE_IDLE);
 	memset(torpor_stats.phase_ns, 0, sizeof(torpor_stats.phase_ns));
 	torpor_set_error(0, "");
 	torpor_stats.phase_start_ns = torpor_now();
@@ -103,6 +105,10 @@ void torpor_stats_phase(enum torpor_phase phase)
 	if (old != TORPOR_PHASE_IDLE)
 		WRITE_ONCE(torpor_stats.phase_ns[old],
 			   torpor_stats.phase_ns[old] + now - torpor_stats.phase_start_ns);
+	/* A write or load is over when its phase is. */
+	if (old == READ_ONCE(torpor_stats.progress_phase) &&
+	    !torpor_stats.progress_end_ns)
+		WRITE_ONCE(torpor_stats.progress_end_ns, now);
 	torpor_stats.phase_start_ns = now;
 	WRITE_ONCE(torpor_stats.phase, phase);
 }
@@ -114,6 +120,73 @@ void torpor_stats_phase(enum torpor_phase phase)
 bool torpor_stats_running(void)
 {
 	return READ_ONCE(torpor_stats.phase) != TORPOR_PHASE_IDLE;
+}
+
+/**
+ * torpor_progress_start - a write or load of @total pages begins
+ * @total: pages it will report through torpor_progress_add()
+ *
+ * Belongs to the current phase (writing or loading), which also says
+ * whether bytes_written or bytes_read measure its speed.
+ */
+void torpor_progress_start(u64 total)
+{
+	atomic64_set(&torpor_stats.pages_total, total);
+	atomic64_set(&torpor_stats.pages_done, 0);
+	atomic_set(&torpor_stats.progress_tenths, 0);
+	WRITE_ONCE(torpor_stats.progress_end_ns, 0);
+	WRITE_ONCE(torpor_stats.progress_start_ns, torpor_now());
+	WRITE_ONCE(torpor_stats.progress_phase, READ_ONCE(torpor_stats.phase));
+}
+
+/**
+ * torpor_progress_mbps - speed of the current or last write or load
+ *
+ * Return: bytes written or read per microsecond (MB/s, 10^6 bytes) from
+ * its start to now, or to the end of its phase; 0 before any.
+ */
+u64 torpor_progress_mbps(void)
+{
+	enum torpor_phase phase = READ_ONCE(torpor_stats.progress_phase);
+	u64 start = READ_ONCE(torpor_stats.progress_start_ns);
+	u64 end = READ_ONCE(torpor_stats.progress_end_ns) ?: torpor_now();
+	atomic64_t *bytes = phase == TORPOR_PHASE_WRITE ?
+			    &torpor_stats.bytes_written : &torpor_stats.bytes_read;
+
+	/* local_clock() may differ by a little between CPUs. */
+	if (phase == TORPOR_PHASE_IDLE || end <= start)
+		return 0;
+	return div64_u64(atomic64_read(bytes) * NSEC_PER_USEC, end - start);
+}
+
+/**
+ * torpor_progress_add - pages written or loaded
+ * @pages: how many more are done
+ *
+ * Logs the percentage and speed at every 10% step, ten lines at most;
+ * safe from several workers at once, of which one logs each step (a step
+ * overtaken by a later one is not logged).
+ */
+void torpor_progress_add(u64 pages)
+{
+	u64 total = atomic64_read(&torpor_stats.pages_total);
+	u64 done = atomic64_add_return(pages, &torpor_stats.pages_done);
+	int logged = atomic_read(&torpor_stats.progress_tenths);
+	int tenths;
+
+	if (!total || done > total)
+		return;
+	tenths = div64_u64(done * 10, total);
+	/* A worker that raced ahead may have logged this step already. */
+	do {
+		if (tenths <= logged)
+			return;
+	} while (!atomic_try_cmpxchg(&torpor_stats.progress_tenths, &logged,
+				     tenths));
+	pr_info("%s image: %llu%%, %llu MB/s\n",
+		READ_ONCE(torpor_stats.progress_phase) == TORPOR_PHASE_WRITE ?
+		"writing" : "loading",
+		div64_u64(done * 100, total), torpor_progress_mbps());
 }
 
 /**

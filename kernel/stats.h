@@ -34,7 +34,14 @@ struct torpor_stats {
 	atomic64_t pages_done;		/* written or loaded so far */
 	atomic64_t zero_pages;		/* all-zero, stored as index only */
 	atomic64_t bytes_written;	/* to the device, headers included */
+	atomic64_t bytes_read;		/* of the block stream, while loading */
 	atomic64_t image_bytes;		/* size of the finished image */
+
+	/* The write or load under way, or the last one: see progress. */
+	enum torpor_phase progress_phase;
+	u64 progress_start_ns;
+	u64 progress_end_ns;		/* 0 while it runs */
+	atomic_t progress_tenths;	/* 10% steps logged so far */
 
 	int last_error;			/* 0 or -errno of the last run */
 	char last_error_msg[TORPOR_ERROR_MSG_LEN];
@@ -46,6 +53,10 @@ void torpor_stats_begin(enum torpor_phase first);
 void torpor_stats_phase(enum torpor_phase phase);
 bool torpor_stats_running(void);
 __printf(2, 3) int torpor_stats_fail(int err, const char *fmt, ...);
+
+void torpor_progress_start(u64 total);
+void torpor_progress_add(u64 pages);
+u64 torpor_progress_mbps(void);
 
 u64 torpor_ratio_x100(u64 pages, u64 image_bytes);
 const char *torpor_phase_name(enum torpor_phase phase);

@@ -193,21 +193,15 @@ int torpor_swap_write(struct torpor_swap *sw, u64 dev_page, struct page *page)
 	return torpor_swap_error(sw);
 }
 
-/* Wait for every queued write and make it durable. */
-int torpor_swap_sync(struct torpor_swap *sw)
+/*
+ * Wait for every queued write.  Not durable yet: the signature page's
+ * REQ_PREFLUSH makes all of them durable at once.
+ */
+int torpor_swap_drain(struct torpor_swap *sw)
 {
-	int err;
-
 	torpor_swap_submit(sw);
 	torpor_swap_wait(sw, 1);
-	err = torpor_swap_error(sw);
-	if (err)
-		return err;
-	err = blkdev_issue_flush(sw->bdev.bdev);
-	if (err)
-		torpor_stats_fail(err, "cannot flush resume device %u:%u",
-				  MAJOR(sw->dev), MINOR(sw->dev));
-	return err;
+	return torpor_swap_error(sw);
 }
 
 /* Synchronous single-page I/O, for the signature page. */

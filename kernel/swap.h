@@ -43,7 +43,7 @@ void torpor_swap_close(struct torpor_swap *sw, bool keep);
 int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page);
 struct page *torpor_swap_page_alloc(struct torpor_swap *sw);
 int torpor_swap_write(struct torpor_swap *sw, u64 dev_page, struct page *page);
-int torpor_swap_sync(struct torpor_swap *sw);
+int torpor_swap_drain(struct torpor_swap *sw);
 int torpor_swap_rw(struct torpor_swap *sw, blk_opf_t opf, u64 dev_page,
 		   struct page *page);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/power/torpor/: version, status and the statistics of the current or
- * last run.  Every file is read-only and holds one value.
+ * /sys/power/torpor/: version, status, progress and the statistics of the
+ * current or last run, one value per file, and the image_size setting.
  */
 
 #include <linux/kobject.h>
@@ -9,6 +9,7 @@
 #include <linux/sysfs.h>
 
 #include "ksyms.h"
+#include "snapshot.h"
 #include "stats.h"
 #include "sysfs.h"
 
@@ -52,6 +53,7 @@ TORPOR_COUNTER_ATTR(pages_total);
 TORPOR_COUNTER_ATTR(pages_done);
 TORPOR_COUNTER_ATTR(zero_pages);
 TORPOR_COUNTER_ATTR(bytes_written);
+TORPOR_COUNTER_ATTR(bytes_read);
 TORPOR_COUNTER_ATTR(image_bytes);
 
 static u64 torpor_phase_ns(enum torpor_phase phase)
@@ -99,11 +101,46 @@ static ssize_t throughput_mbps_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%llu\n", div64_u64(bytes, us));
 }
 
+/* One line: phase, pages done of total, percent, speed so far. */
+static ssize_t progress_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	u64 total = atomic64_read(&torpor_stats.pages_total);
+	u64 done = atomic64_read(&torpor_stats.pages_done);
+
+	return sysfs_emit(buf, "%s %llu/%llu pages %llu%% %llu MB/s\n",
+			  torpor_phase_name(READ_ONCE(torpor_stats.phase)),
+			  done, total, total ? div64_u64(done * 100, total) : 0,
+			  torpor_progress_mbps());
+}
+
+static ssize_t image_size_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", torpor_snapshot_image_size());
+}
+
+static ssize_t image_size_store(struct kobject *kobj,
+				struct kobj_attribute *attr,
+				const char *buf, size_t n)
+{
+	unsigned long bytes;
+	int err;
+
+	err = kstrtoul(buf, 0, &bytes);
+	if (err)
+		return err;
+	torpor_snapshot_set_image_size(bytes);
+	return n;
+}
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute status_attr = __ATTR_RO(status);
 static struct kobj_attribute last_error_attr = __ATTR_RO(last_error);
 static struct kobj_attribute ratio_attr = __ATTR_RO(ratio);
 static struct kobj_attribute throughput_mbps_attr = __ATTR_RO(throughput_mbps);
+static struct kobj_attribute progress_attr = __ATTR_RO(progress);
+static struct kobj_attribute image_size_attr = __ATTR_RW(image_size);
 
 static struct attribute *torpor_attrs[] = {
 	&version_attr.attr,
@@ -113,6 +150,7 @@ static struct attribute *torpor_attrs[] = {
 	&pages_done_attr.attr,
 	&zero_pages_attr.attr,
 	&bytes_written_attr.attr,
+	&bytes_read_attr.attr,
 	&image_bytes_attr.attr,
 	&freeze_ms_attr.attr,
 	&prepare_ms_attr.attr,
@@ -122,6 +160,8 @@ static struct attribute *torpor_attrs[] = {
 	&restore_ms_attr.attr,
 	&ratio_attr.attr,
 	&throughput_mbps_attr.attr,
+	&progress_attr.attr,
+	&image_size_attr.attr,
 	NULL
 };
 

@@ -5,9 +5,11 @@
 # A per-kernel base under build/qemu/base/<release>/ holds busybox with its
 # applet links and the virtio disk drivers, decompressed (busybox insmod
 # cannot read .ko.xz).  Each run copies it and adds torpor.ko with the
-# modules it needs, the torpor tool, /init, the guest library and the
-# scenario, then indexes the modules with the host's depmod so that busybox
-# modprobe works too.
+# modules it needs, the modules the scenario lists in GUEST_MODULES (set
+# at its top level, e.g. GUEST_MODULES="ext4"; the guest loads them at
+# every boot, before the stage), the torpor tool, /init, the guest library
+# and the scenario, then indexes the modules with the host's depmod so
+# that busybox modprobe works too.
 
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
@@ -107,7 +109,10 @@ initramfs_build()
 		# shellcheck disable=SC2046 # one word per module name
 		kernel_module_files "$rel" $(torpor_module_deps "$ko") |
 			install_modules "$root" "$rel" >"$root/etc/harness/torpor-deps"
-		install -D -m 644 "$ko" "$root/lib/modules/$rel/extra/torpor.ko"
+		# Stripped like Debian's own modules: the debug information is
+		# 95% of the file, and the boot reads all of it.
+		mkdir -p "$root/lib/modules/$rel/extra"
+		strip --strip-debug -o "$root/lib/modules/$rel/extra/torpor.ko" "$ko"
 	else
 		echo "# note: no $ko, the guest has no torpor module"
 	fi
@@ -118,6 +123,9 @@ initramfs_build()
 	else
 		echo "# note: no $TORPOR, the guest has no torpor command"
 	fi
+	# shellcheck disable=SC2086 # one word per module name
+	kernel_module_files "$rel" ${GUEST_MODULES:-} |
+		install_modules "$root" "$rel" >"$root/etc/harness/guest-modules"
 	install -m 755 "$HARNESS/init" "$root/init"
 	install -m 644 "$HARNESS/guest.sh" "$root/lib/harness/guest.sh"
 	install -m 644 "$HARNESS/workload.sh" "$root/lib/harness/workload.sh"

@@ -10,6 +10,13 @@
 # no gap, and the image is gone from the disk.  With ROUNDS=N (default 2)
 # the resumed system hibernates again, N times in all.
 #
+# With two rounds or more, the last one hibernates with
+# /sys/power/torpor/image_size set to IMAGE_SIZE (bytes, default 0: as
+# small as reclaim gets it): its image must hold at least a quarter fewer
+# pages than the first round's, the workload swapped out meanwhile must
+# come back intact, and the resume be as complete as the others.
+# IMAGE_SIZE=off leaves image_size alone.
+#
 # SMP, MEM and APPEND apply to every boot, e.g. APPEND="no5lvl pti=on";
 # WORKLOAD=full runs the larger workload (tools/qemu/workload.sh);
 # RESUME_VIA=param resumes with the module parameter (insmod torpor.ko
@@ -21,16 +28,20 @@ CYCLE_STREAM=/workload/stream.status
 plan()
 {
 	local rounds=${ROUNDS:-2} size=${WORKLOAD:-default} swap round=1
-	local via=${RESUME_VIA:-sysfs}
+	local via=${RESUME_VIA:-sysfs} limit=${IMAGE_SIZE:-0} limit_round=none
+	local first pages
 
 	[[ $via == sysfs || $via == param ]] ||
 		scenario_fail "RESUME_VIA=$via: not sysfs or param"
+	[[ $limit == off || $rounds -lt 2 ]] || limit_round=$rounds
 	workload_swap_disk "$size"
 	swap=$(disk_path swap)
-	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size"
+	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size harness.image_size=$limit harness.image_size_round=$limit_round"
 	expect_poweroff
 	echo "# $(result cpu)"
 	expect_image_markers "$swap"
+	cycle_progress_check writing
+	first=$(cycle_image_pages)
 	while :; do
 		boot resume timeout=600 append="$APPEND harness.resume_via=$via"
 		if [[ $round -lt $rounds ]]; then
@@ -42,9 +53,16 @@ plan()
 		[[ $(result resumed) == "$round" ]] ||
 			scenario_fail "boot $BOOT: resumed round '$(result resumed)', expected $round"
 		cycle_report
+		cycle_progress_check loading
+		cycle_live_check
 		[[ $round -lt $rounds ]] || break
+		cycle_progress_check writing
 		host_run "$TORPOR" verify "$swap"
 		round=$((round + 1))
+		pages=$(cycle_image_pages)
+		echo "# round $round: image of $pages pages (round 1: $first)"
+		[[ $round != "$limit_round" || $((pages * 4)) -le $((first * 3)) ]] ||
+			scenario_fail "round $round with image_size=$limit: $pages pages, not a quarter fewer than round 1's $first"
 	done
 	expect_no_image "$swap"
 }
@@ -58,6 +76,36 @@ cycle_report()
 	t=$(sed -n 's/^\[ *\([0-9.]*\)\] harness: resumed.*/\1/p' "$LOG")
 	echo "# boot $BOOT: resumed after ${t:-?} s; $(grep -o 'torpor: image loaded.*' "$LOG")"
 	echo "# memhog $(result hog) stream $(result stream)"
+}
+
+# The console showed @1 (writing or loading) at most every 10%, up to
+# 100%, with a speed.
+cycle_progress_check()
+{
+	local n
+
+	n=$(grep -c "torpor: $1 image: [0-9]*%, [0-9]* MB/s" "$LOG") || true
+	[[ $n -ge 1 && $n -le 10 ]] ||
+		scenario_fail "boot $BOOT: $n '$1 image' progress lines, expected 1 to 10"
+	grep -q "torpor: $1 image: 100%" "$LOG" ||
+		scenario_fail "boot $BOOT: $1 progress never reached 100%"
+}
+
+# The initramfs saw the load move in /sys/power/torpor/progress.
+cycle_live_check()
+{
+	grep -q 'harness: progress: loading [1-9][0-9]*/[0-9]* pages' "$LOG" ||
+		scenario_fail "boot $BOOT: /sys/power/torpor/progress never showed the load under way"
+}
+
+# Pages in the image the last boot wrote, as torpor logged them.
+cycle_image_pages()
+{
+	local n
+
+	n=$(sed -n 's/.*torpor: image written: \([0-9]*\) pages.*/\1/p' "$LOG" | tail -n 1)
+	[[ -n $n ]] || scenario_fail "boot $BOOT: no 'image written' line"
+	echo "$n"
 }
 
 # A child reads consecutive numbers from a pipe; a number out of sequence
@@ -118,6 +166,7 @@ cycle_round()
 	cpus=$(cat /sys/devices/system/cpu/online)
 	hog=$(workload_hog_field 1)
 	stream=$(cycle_stream_count)
+	[ "$round" != "$(karg harness.image_size_round)" ] || cycle_image_size
 	log "round $round: hibernating (memhog round $hog, stream at $stream)"
 	hibernate_now
 	log "resumed, round $round"
@@ -131,6 +180,19 @@ cycle_round()
 	report stream "$(cycle_stream_check "$stream")"
 	expect_swap_again "$dev" active
 	check_dmesg_clean
+}
+
+# image_size for this round; it stays set in the resumed system.
+cycle_image_size()
+{
+	local size
+
+	size=$(karg harness.image_size)
+	echo "$size" >/sys/power/torpor/image_size ||
+		fail "image_size $size refused"
+	[ "$(cat /sys/power/torpor/image_size)" = "$size" ] ||
+		fail "image_size reads $(cat /sys/power/torpor/image_size), not $size"
+	report image_size "$size"
 }
 
 stage_cycle()
@@ -149,6 +211,20 @@ stage_cycle()
 	done
 }
 
+# Log /sys/power/torpor/progress as it changes, until the boot kernel is
+# replaced by the image (insmod creates the file).
+cycle_watch_progress()
+{
+	local last="" now
+
+	while :; do
+		now=$(cat /sys/power/torpor/progress 2>/dev/null) || true
+		[ "$now" = "$last" ] || log "progress: $now"
+		last=$now
+		usleep 200000
+	done
+}
+
 # The initramfs way: the resume device's MAJ:MIN into /sys/power/resume,
 # or as torpor's resume parameter.  On success neither returns: the
 # image's stage goes on instead.
@@ -158,6 +234,7 @@ stage_resume()
 
 	dev=$(disk_dev swap)
 	majmin=$(block_devno "$dev")
+	cycle_watch_progress &
 	if [ "$(karg harness.resume_via)" = param ]; then
 		load_torpor resume="$majmin"
 	else
