@@ -9,6 +9,18 @@
 
 #include "dev.h"
 
+/*
+ * The kernel writes images and signatures with bios that go around the
+ * device's page cache, and discard writes a swap file's signature through
+ * the file: cached pages of the device may be stale, so drop them (clean
+ * pages only; needs no privilege).
+ */
+static int dev_drop_cache(struct dev *dev)
+{
+	errno = posix_fadvise(dev->fd, 0, 0, POSIX_FADV_DONTNEED);
+	return errno ? -1 : 0;
+}
+
 static int dev_size(struct dev *dev)
 {
 	struct stat st;
@@ -20,7 +32,8 @@ static int dev_size(struct dev *dev)
 		return 0;
 	}
 	if (S_ISBLK(st.st_mode))
-		return ioctl(dev->fd, BLKGETSIZE64, &dev->size);
+		return ioctl(dev->fd, BLKGETSIZE64, &dev->size) ?:
+		       dev_drop_cache(dev);
 	errno = ENOTBLK;
 	return -1;
 }

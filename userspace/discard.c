@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "source.h"
 #include "subcommands.h"
 
 static int restore_swap(struct image *img)
@@ -28,7 +29,8 @@ static int restore_swap(struct image *img)
 		return image_fail(img, "tail does not hold the swap signature " TORPOR_SWAP_SIG "; refusing to guess");
 	memcpy(tail + TORPOR_TAIL_SIZE - TORPOR_SIG_LEN, TORPOR_SWAP_SIG,
 	       TORPOR_SIG_LEN);
-	if (dev_write(img->dev, tail, sizeof(tail), TORPOR_TAIL_OFFSET) < 0 ||
+	if (dev_write(img->dev, tail, sizeof(tail),
+		      img->sig_at * TORPOR_PAGE_SIZE + TORPOR_TAIL_OFFSET) < 0 ||
 	    dev_sync(img->dev) < 0)
 		return image_fail(img, "writing the swap signature: %s",
 				  strerror(errno));
@@ -37,29 +39,31 @@ static int restore_swap(struct image *img)
 
 int discard_main(int argc, char *argv[])
 {
+	struct source src = {};
+	const char *name;
 	struct image img;
 	struct dev dev;
 	int kind, ret = 0;
 
-	if (argc != 2 || argv[1][0] == '-')
-		return fail("discard", "usage: %s discard DEV|FILE", prog_name);
-	if (open_dev("discard", &dev, argv[1], true))
+	if (source_args_only("discard", &src, argc, argv) ||
+	    source_open("discard", &src, &dev, true))
 		return 1;
-	image_init(&img, &dev);
+	name = source_name(&src);
+	image_init(&img, &dev, src.sig_page);
 	kind = image_probe(&img);
 	if (kind < 0)
 		ret = fail("discard", "%s", img.err);
 	else if (kind == IMAGE_OTHER)
 		ret = fail("discard", "%s: neither a torpor image nor swap; not touching it",
-			   argv[1]);
+			   name);
 	else if (kind == IMAGE_SWAP)
 		printf("%s: no torpor image, swap signature already in place\n",
-		       argv[1]);
+		       name);
 	else if (restore_swap(&img))
 		ret = fail("discard", "%s", img.err);
 	else
 		printf("%s: torpor image discarded, swap signature restored\n",
-		       argv[1]);
+		       name);
 	image_release(&img);
 	dev_close(&dev);
 	return ret;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "source.h"
 #include "subcommands.h"
 
 /* Consecutive data pages often land in consecutive frames: one write. */
@@ -61,12 +62,14 @@ static int extract(struct image *img, const char *path)
 
 static int usage(void)
 {
-	return fail("extract", "usage: %s extract DEV|FILE -o OUT", prog_name);
+	return fail("extract", "usage: %s extract " SOURCE_USAGE " -o OUT",
+		    prog_name);
 }
 
 int extract_main(int argc, char *argv[])
 {
-	const char *in = NULL, *out = NULL;
+	struct source src = {};
+	const char *out = NULL;
 	struct image img;
 	struct dev dev;
 	int ret = 0;
@@ -74,20 +77,18 @@ int extract_main(int argc, char *argv[])
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc && !out)
 			out = argv[++i];
-		else if (!in && argv[i][0] != '-')
-			in = argv[i];
-		else
+		else if (source_arg(&src, argc, argv, &i) <= 0)
 			return usage();
 	}
-	if (!in || !out)
+	if (!source_complete(&src) || !out)
 		return usage();
-	if (open_dev("extract", &dev, in, false))
+	if (source_open("extract", &src, &dev, false))
 		return 1;
-	image_init(&img, &dev);
+	image_init(&img, &dev, src.sig_page);
 	if (extract(&img, out))
 		ret = fail("extract", "%s", img.err);
 	else
-		printf("%s: %llu pages written to %s\n", in,
+		printf("%s: %llu pages written to %s\n", source_name(&src),
 		       (unsigned long long)le64toh(img.hdr.nr_data_pages), out);
 	image_release(&img);
 	dev_close(&dev);

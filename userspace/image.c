@@ -58,11 +58,12 @@ int image_read_page(struct image *img, void *buf, uint64_t dev_page)
 	return 0;
 }
 
-void image_init(struct image *img, struct dev *dev)
+void image_init(struct image *img, struct dev *dev, uint64_t sig_at)
 {
 	memset(img, 0, sizeof(*img));
 	img->dev = dev;
 	img->dev_pages = dev->size / TORPOR_PAGE_SIZE;
+	img->sig_at = sig_at;
 }
 
 /* Returns the enum image_kind of the signature page, or -1. */
@@ -73,7 +74,11 @@ int image_probe(struct image *img)
 	if (!img->dev_pages)
 		return image_fail(img, "too small for a swap signature page (%llu bytes)",
 				  (unsigned long long)img->dev->size);
-	if (image_read_page(img, img->sig_page, 0) < 0)
+	if (img->sig_at >= img->dev_pages)
+		return image_fail(img, "offset %llu is beyond the end of the device (%llu pages)",
+				  (unsigned long long)img->sig_at,
+				  (unsigned long long)img->dev_pages);
+	if (image_read_page(img, img->sig_page, img->sig_at) < 0)
 		return -1;
 	memcpy(&img->tail, img->sig_page + TORPOR_TAIL_OFFSET,
 	       sizeof(img->tail));
@@ -110,9 +115,11 @@ static int check_tail(struct image *img)
 				  (unsigned long long)le64toh(tail.header_crc));
 	page = le64toh(tail.header_page);
 	if (!page || page >= img->dev_pages)
-		return image_fail(img, "tail: header page %llu outside the device (1..%llu)",
+		return image_fail(img, "tail: header page %llu outside the device (1..%llu)%s",
 				  (unsigned long long)page,
-				  (unsigned long long)img->dev_pages - 1);
+				  (unsigned long long)img->dev_pages - 1,
+				  img->dev->fd >= 0 && !img->sig_at ?
+				  "; an image in a swap file is read with --swap-file FILE" : "");
 	return 0;
 }
 

@@ -36,6 +36,7 @@ struct data_run {
 struct image {
 	struct dev *dev;
 	uint64_t dev_pages;
+	uint64_t sig_at;	/* device page of the signature page */
 	uint8_t sig_page[TORPOR_PAGE_SIZE];
 	struct torpor_swap_tail tail;
 	struct torpor_image_header hdr;
@@ -51,7 +52,7 @@ typedef int (*image_block_fn)(void *ctx, struct image *img,
 			      uint64_t first_data_page, uint32_t npages,
 			      const uint8_t *pages);
 
-void image_init(struct image *img, struct dev *dev);
+void image_init(struct image *img, struct dev *dev, uint64_t sig_at);
 int image_probe(struct image *img);
 int image_open(struct image *img);
 int image_load(struct image *img);

@@ -8,11 +8,18 @@
 
 #include "image.h"
 #include "print.h"
+#include "source.h"
 #include "subcommands.h"
+
+static int usage(void)
+{
+	return fail("inspect", "usage: %s inspect " SOURCE_USAGE " [--json]",
+		    prog_name);
+}
 
 int inspect_main(int argc, char *argv[])
 {
-	const char *path = NULL;
+	struct source src = {};
 	struct image img;
 	struct dev dev;
 	bool json = false;
@@ -21,18 +28,14 @@ int inspect_main(int argc, char *argv[])
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!path && argv[i][0] != '-')
-			path = argv[i];
-		else
-			return fail("inspect", "usage: %s inspect DEV|FILE [--json]",
-				    prog_name);
+		else if (source_arg(&src, argc, argv, &i) <= 0)
+			return usage();
 	}
-	if (!path)
-		return fail("inspect", "usage: %s inspect DEV|FILE [--json]",
-			    prog_name);
-	if (open_dev("inspect", &dev, path, false))
+	if (!source_complete(&src))
+		return usage();
+	if (source_open("inspect", &src, &dev, false))
 		return 1;
-	image_init(&img, &dev);
+	image_init(&img, &dev, src.sig_page);
 	if (image_open(&img))
 		ret = fail("inspect", "%s", img.err);
 	else

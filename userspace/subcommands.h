@@ -14,6 +14,8 @@ int verify_main(int argc, char *argv[]);
 int extract_main(int argc, char *argv[]);
 int discard_main(int argc, char *argv[]);
 int status_main(int argc, char *argv[]);
+int offset_main(int argc, char *argv[]);
+int hibernate_main(int argc, char *argv[]);
 
 /* "torpor: <sub>: <what>" on stderr; returns the exit status 1. */
 int fail(const char *sub, const char *fmt, ...)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * torpor: inspect, verify, extract and discard torpor hibernation images,
- * and show the module's state.
+ * show the module's state, find a swap file's offset and hibernate.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +27,8 @@ static const struct {
 	{ "extract", extract_main, "DEV|FILE -o OUT   write the saved memory as a sparse file" },
 	{ "discard", discard_main, "DEV|FILE          turn an image back into plain swap" },
 	{ "status", status_main, "                   show /sys/power/torpor" },
+	{ "offset", offset_main, "[-v] FILE          print the resume_offset of swap file FILE" },
+	{ "hibernate", hibernate_main, "[-n|--check]    check the set-up, then hibernate" },
 };
 
 int fail(const char *sub, const char *fmt, ...)
@@ -57,7 +59,10 @@ static void show_usage(FILE *f)
 	fprintf(f, "Usage: %s <command> [arguments]\n\nCommands:\n", prog_name);
 	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++)
 		fprintf(f, "  %s %s\n", subcommands[i].name, subcommands[i].usage);
-	fprintf(f, "  help                       show this text\n"
+	fprintf(f, "\nDEV|FILE: a device or a copy of one; --offset N: its swap area starts\n"
+		   "at page N (a swap file's resume_offset); --swap-file SWAPFILE instead\n"
+		   "of DEV|FILE finds the device and offset of a swap file.\n\n"
+		   "  help                       show this text\n"
 		   "  --version                  show the version\n");
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "image.h"
+#include "source.h"
 #include "subcommands.h"
 
 static void print_summary(const char *path, const struct image *img)
@@ -27,19 +28,19 @@ static void print_summary(const char *path, const struct image *img)
 
 int verify_main(int argc, char *argv[])
 {
+	struct source src = {};
 	struct image img;
 	struct dev dev;
 	int ret = 0;
 
-	if (argc != 2 || argv[1][0] == '-')
-		return fail("verify", "usage: %s verify DEV|FILE", prog_name);
-	if (open_dev("verify", &dev, argv[1], false))
+	if (source_args_only("verify", &src, argc, argv) ||
+	    source_open("verify", &src, &dev, false))
 		return 1;
-	image_init(&img, &dev);
+	image_init(&img, &dev, src.sig_page);
 	if (image_check(&img, NULL, NULL))
 		ret = fail("verify", "%s", img.err);
 	else
-		print_summary(argv[1], &img);
+		print_summary(source_name(&src), &img);
 	image_release(&img);
 	dev_close(&dev);
 	return ret;

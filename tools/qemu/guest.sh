@@ -2,10 +2,11 @@
 #
 # Guest side of the QEMU harness, sourced by /init (busybox ash).
 #
-# /init runs harness_main, which loads the disk drivers, sources the
-# scenario and runs its stage_<name> function (name from the kernel argument
-# harness.stage=) in a subshell under "set -e".  The stage's outcome goes to
-# the verdict channel, the second serial port:
+# /init runs harness_main, which loads the disk drivers and the scenario's
+# GUEST_MODULES, sources the scenario and runs its stage_<name> function
+# (name from the kernel argument harness.stage=) in a subshell under
+# "set -e".  The stage's outcome goes to the verdict channel, the second
+# serial port:
 #
 #	KEY=VALUE                  from report()
 #	TORPOR-VERDICT PASS        the stage returned 0
@@ -322,6 +323,7 @@ harness_run_stage()
 harness_main()
 {
 	harness_load_modules "$HARNESS_DIR/boot-modules"
+	harness_load_modules "$HARNESS_DIR/guest-modules"
 	harness_wait_disks
 	. /lib/harness/workload.sh
 	. /lib/harness/scenario.sh

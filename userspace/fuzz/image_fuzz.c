@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		devnull = fopen("/dev/null", "w");
 	memcpy(copy, data, size);
 	dev_from_mem(&dev, copy, size);
-	image_init(&img, &dev);
+	image_init(&img, &dev, 0);
 	if (!image_open(&img)) {
 		image_print(devnull, &img, true);
 		image_print(devnull, &img, false);

@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# swapfile: hibernate to a swap file on ext4 and resume from it.
+#
+# The host makes an empty ext4 disk.  Boot 1 fills it with 3 MiB files and
+# deletes every other one, so that the swap file it then creates with dd
+# from /dev/zero (no holes) is in dozens of extents and the image must
+# cross from one to the next; then mkswap, swapon, finds its offset with
+# "torpor offset", sets the resume device and offset as initramfs-tools
+# does (/sys/power/resume_offset first, then /sys/power/resume), starts
+# the workload and hibernates with "torpor hibernate".  The host checks
+# the offset against the file's first block as debugfs reads it from the
+# disk, and the image at that offset with "torpor verify".  Boot 2 gets
+# resume=/dev/vda resume_offset=N on its command line and resumes from the
+# initramfs without mounting the file system: through /sys/power, or with
+# RESUME_VIA=param through torpor's module parameters.  The resumed
+# system must be the one that hibernated, and its swap file plain swap
+# again that swapon takes.  With RESUME_VIA=none boot 2 does not resume:
+# it mounts the file system, where swapon refuses the swap file until
+# "torpor discard" has given it its swap signature back.
+
+# shellcheck disable=SC2034 # read by the harness (tools/qemu/initramfs.sh)
+GUEST_MODULES=ext4
+SWAPFILE_MNT=/mnt
+SWAPFILE=$SWAPFILE_MNT/swapfile
+SWAPFILE_MIB=192
+
+plan()
+{
+	local via=${RESUME_VIA:-sysfs} fs offset extents
+
+	case $via in
+	sysfs | param | none) ;;
+	*) scenario_fail "RESUME_VIA=$via: not sysfs, param or none" ;;
+	esac
+	disk fs $((2 * SWAPFILE_MIB + 64))
+	fs=$(disk_path fs)
+	host_run mkfs.ext4 -q -F -b 4096 "$fs"
+	boot hibernate timeout=600 append="$APPEND harness.workload=small"
+	expect_poweroff
+	offset=$(result offset)
+	echo "# before the resume device was set: $(result unset)"
+	echo "# $(result check)"
+	echo "# $(result swapon)"
+	extents=$(result swapon | sed -n 's/.* extents:\([0-9]*\) .*/\1/p')
+	[[ ${extents:-0} -ge 16 ]] ||
+		scenario_fail "the swap file is not in pieces: $(result swapon)"
+	swapfile_check_offset "$fs" "$offset"
+	expect_image_markers "$fs" --offset "$offset"
+	if [[ $via == none ]]; then
+		boot reuse
+		expect_pass
+		expect_no_image "$fs" --offset "$offset"
+		return
+	fi
+	boot resume timeout=600 \
+		append="$APPEND resume=/dev/vda resume_offset=$offset harness.resume_via=$via"
+	expect_pass
+	[[ $(result resumed) == 1 ]] ||
+		scenario_fail "boot $BOOT: the resumed system did not report back"
+	echo "# boot $BOOT: $(grep -o 'torpor: image loaded.*' "$LOG")"
+	expect_no_image "$fs" --offset "$offset"
+}
+
+# The offset torpor found is where the file system puts the file's first
+# block: debugfs reads the extent tree from the disk, not through FIEMAP
+# (4 KiB blocks, so a block is a page).
+swapfile_check_offset()
+{
+	local fs=$1 offset=$2 block
+
+	[[ $offset =~ ^[0-9]+$ ]] || scenario_fail "torpor offset printed '$offset'"
+	block=$(debugfs -R "bmap ${SWAPFILE#"$SWAPFILE_MNT"} 0" "$fs" 2>/dev/null)
+	[[ $block == "$offset" ]] ||
+		scenario_fail "torpor offset says $offset, debugfs says block '$block'"
+	echo "# torpor offset $offset = the swap file's first block by debugfs"
+}
+
+swapfile_mount()
+{
+	run mkdir -p "$SWAPFILE_MNT"
+	run mount -t ext4 "$1" "$SWAPFILE_MNT"
+}
+
+# Free space in 3 MiB pieces: the file system filled with 3 MiB files,
+# then every other one deleted.
+swapfile_fragment()
+{
+	local i=0 j=0
+
+	while dd if=/dev/zero of="$SWAPFILE_MNT/fill.$i" bs=1M count=3 2>/dev/null; do
+		i=$((i + 1))
+	done
+	run rm "$SWAPFILE_MNT/fill.$i"
+	run sync
+	while [ $j -lt $i ]; do
+		run rm "$SWAPFILE_MNT/fill.$j"
+		j=$((j + 2))
+	done
+	run sync
+	[ $i -ge $((2 * SWAPFILE_MIB / 3)) ] ||
+		fail "only $i 3 MiB files fit in the file system"
+}
+
+# The swap file, made as a user would, in fragmented free space.  The file
+# system is mounted again at the end so that its journal is written back
+# and the host can read the file's blocks from the disk.
+swapfile_create()
+{
+	local dev=$1
+
+	swapfile_mount "$dev"
+	swapfile_fragment
+	run dd if=/dev/zero of="$SWAPFILE" bs=1M count=$SWAPFILE_MIB 2>/dev/null
+	run chmod 600 "$SWAPFILE"
+	run mkswap "$SWAPFILE" >/dev/null
+	run umount "$SWAPFILE_MNT"
+	swapfile_mount "$dev"
+	run swapon "$SWAPFILE"
+	report swapon "$(dmesg | grep -o "Adding .* swap on $SWAPFILE.*")"
+}
+
+stage_hibernate()
+{
+	local dev offset check
+
+	dev=$(disk_dev fs)
+	swapfile_create "$dev"
+	offset=$(torpor offset "$SWAPFILE") || fail "torpor offset $SWAPFILE failed"
+	report offset "$offset"
+	load_torpor
+	! check=$(torpor hibernate --check 2>&1) ||
+		fail "torpor hibernate --check passed without a resume device: $check"
+	case $check in
+	*"no resume device (/sys/power/resume is 0:0)"*) report unset "$check" ;;
+	*) fail "torpor hibernate --check without a resume device: $check" ;;
+	esac
+	echo "$offset" >/sys/power/resume_offset
+	block_devno "$dev" >/sys/power/resume ||
+		fail "resume device refused: $(last_torpor_line)"
+	echo shutdown >/sys/power/disk
+	check=$(torpor hibernate --check 2>&1) || fail "torpor hibernate --check: $check"
+	report check "$check"
+	workload_start "$(karg harness.workload)"
+	log "hibernating to $SWAPFILE on $dev, offset $offset"
+	torpor hibernate || fail "torpor hibernate failed: $(last_torpor_line)"
+	log "resumed"
+	report resumed 1
+	workload_check
+	expect_swap_signature "$SWAPFILE"
+	run swapoff "$SWAPFILE"
+	swapfile_expect_plain
+	run swapon "$SWAPFILE"
+	grep -q "^$SWAPFILE " /proc/swaps || fail "$SWAPFILE not in /proc/swaps"
+	check_dmesg_clean
+}
+
+# torpor finds the swap file's device and offset and plain swap there.
+swapfile_expect_plain()
+{
+	local out
+
+	out=$(torpor inspect --swap-file "$SWAPFILE" 2>&1) &&
+		fail "torpor inspect --swap-file finds an image: $out"
+	case $out in
+	*"no torpor image (swap signature present)") ;;
+	*) fail "torpor inspect --swap-file $SWAPFILE: $out" ;;
+	esac
+}
+
+# No resume: the image is found through the file, refused as swap, then
+# discarded through the file, and the swap file is swap again.
+stage_reuse()
+{
+	swapfile_mount "$(disk_dev fs)"
+	run torpor verify --swap-file "$SWAPFILE"
+	! swapon "$SWAPFILE" 2>/dev/null || fail "swapon took $SWAPFILE while it holds an image"
+	run torpor discard --swap-file "$SWAPFILE"
+	swapfile_expect_plain
+	run swapon "$SWAPFILE"
+	grep -q "^$SWAPFILE " /proc/swaps || fail "$SWAPFILE not in /proc/swaps"
+	check_dmesg_clean
+}
+
+# As initramfs-tools does: resume_offset= and resume= from the command
+# line, the offset first; the file system stays unmounted.
+stage_resume()
+{
+	local majmin offset
+
+	majmin=$(block_devno "$(karg resume)")
+	offset=$(karg resume_offset)
+	if [ "$(karg harness.resume_via)" = param ]; then
+		load_torpor resume="$majmin" resume_offset="$offset"
+	else
+		load_torpor
+		echo "$offset" >/sys/power/resume_offset
+		echo "$majmin" >/sys/power/resume ||
+			fail "resume refused: $(last_torpor_line)"
+	fi
+	fail "no image resumed from $majmin offset $offset: $(last_torpor_line)"
+}
