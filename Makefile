@@ -11,14 +11,34 @@ CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
 
 .DEFAULT_GOAL := all
 
+VERSION := $(shell cat VERSION)
+
+# Goals that use only what is installed: they never run tools/deps.sh (apt,
+# downloads).  Building for a kernel named with KVER= or KDIR= is one of
+# them, which is how installs, DKMS and packagers build.
+LOCAL_GOALS := clean distclean help install install-module install-tool \
+	install-boot install-dkms dkms-source dkms-here uninstall uninstall-module \
+	uninstall-tool uninstall-boot uninstall-dkms
+ifneq ($(filter command line,$(origin KVER) $(origin KDIR)),)
+LOCAL_GOALS += all module module-debug tool
+endif
+ifneq ($(filter-out $(LOCAL_GOALS),$(or $(MAKECMDGOALS),all)),)
+WANT_DEPS := deps
+endif
+
 # KVER_61 and KVER_612: the Debian kernel releases, discovered by deps.
 -include $(BUILD)/versions.mk
-ifneq ($(filter-out clean distclean help,$(or $(MAKECMDGOALS),all)),)
+ifdef WANT_DEPS
 $(BUILD)/versions.mk:
 	tools/deps.sh
 endif
 
+# Tests build for the 6.1 kernel by default; installs for the running one.
+ifdef WANT_DEPS
 KVER ?= $(KVER_61)
+else
+KVER ?= $(shell uname -r)
+endif
 KDIR ?= /usr/src/linux-headers-$(KVER)
 MODDIR := $(BUILD)/$(KVER)
 KERNEL_SOURCES = $(shell find kernel -name '*.[ch]' | LC_ALL=C sort)
@@ -31,21 +51,21 @@ deps:
 # Each kernel gets its own tree of links to the sources, so objects built
 # for different kernels never mix; links are refreshed on every build so
 # added and removed files are picked up.
-module: deps
+module: $(WANT_DEPS)
 	@test -d $(KDIR) || { echo "no kernel headers in $(KDIR)"; exit 1; }
 	@mkdir -p $(MODDIR)
-	@cp -rsf $(CURDIR)/kernel $(CURDIR)/Kbuild $(MODDIR)/
+	@cp -rsf $(CURDIR)/kernel $(CURDIR)/Kbuild $(CURDIR)/VERSION $(MODDIR)/
 	@find $(MODDIR) -xtype l -delete
 	$(MAKE) -C $(KDIR) M=$(MODDIR) modules
 
 module-debug:
 	$(MAKE) module TORPOR_DEBUG=y
 
-modules:
+modules: deps
 	$(MAKE) module KVER=$(KVER_61)
 	$(MAKE) module KVER=$(KVER_612)
 
-tool: deps
+tool: $(WANT_DEPS)
 	$(MAKE) -C userspace BUILD=$(BUILD)
 
 # checkpatch's advice against LINUX_VERSION_CODE is replaced by our own
@@ -98,13 +118,15 @@ define hibernate_groups
 
 endef
 
-# The resume scenarios every kernel runs; cycle hibernates and resumes twice.
+# The resume scenarios every kernel runs; cycle hibernates and resumes twice,
+# swapfile once, to and from a swap file on ext4.
 define resume_groups
 	$(call check_group,cycle-$(1),$(RUN_SCENARIO) cycle $(1))
 	$(call check_group,resume-noimage-$(1),$(RUN_SCENARIO) resume-noimage $(1))
 	$(call check_group,resume-corrupt-$(1),$(RUN_SCENARIO) resume-corrupt $(1))
 	$(call check_group,resume-crosskernel-$(1),$(RUN_SCENARIO) resume-crosskernel $(1))
 	$(call check_group,test-resume-$(1),$(RUN_SCENARIO) test-resume $(1))
+	$(call check_group,swapfile-$(1),$(RUN_SCENARIO) swapfile $(1))
 
 endef
 
@@ -131,10 +153,132 @@ check:
 	$(call cycle_variant,$(KVER_61),pti,APPEND=pti=on)
 	$(call cycle_variant,$(KVER_61),smp1,SMP=1)
 	$(call cycle_variant,$(KVER_612),smp4,SMP=4)
+	$(call check_group,swapfile-$(KVER_612)-param,$(RUN_SCENARIO) swapfile $(KVER_612) RESUME_VIA=param TAG=param)
+	$(call check_group,swapfile-$(KVER_61)-reuse,$(RUN_SCENARIO) swapfile $(KVER_61) RESUME_VIA=none TAG=reuse)
+	$(system_groups)
 	@passed=$$(grep -c pass $(CHECK)/results); \
 	failed=$$(grep -c fail $(CHECK)/results); \
 	echo "$$passed passed, $$failed failed"; \
 	test $$failed -eq 0
+
+# The system tests (tools/system/): a Debian 12 guest with systemd, torpor
+# installed by DKMS for both kernels; systemctl hibernate, lid close and a
+# swap file, each hibernating and resuming.  About 2 minutes a scenario,
+# 11 in all with the guest built from scratch (cached in build/system/).
+SYSTEM_RUN := tools/system/run
+# Every group tests the image the first one built, even if the sources
+# change meanwhile.
+SYSTEM_IMAGE = SYSTEM_IMAGE=$$(cat $(CHECK)/system-image.dir)
+define system_groups
+	$(call check_group,system-image,tools/system/rootfs >$(CHECK)/system-image.dir)
+	$(call check_group,system-dkms,$(SYSTEM_IMAGE) tools/system/check-dkms)
+	$(call check_group,system-hibernate-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hibernate $(KVER_61))
+	$(call check_group,system-hibernate-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hibernate $(KVER_612))
+	$(call check_group,system-lid-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) lid $(KVER_61))
+	$(call check_group,system-swapfile-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_61))
+endef
+
+check-system: tool
+	@rm -rf $(CHECK)
+	@mkdir -p $(CHECK)
+	$(system_groups)
+	@passed=$$(grep -c pass $(CHECK)/results); \
+	failed=$$(grep -c fail $(CHECK)/results); \
+	echo "$$passed passed, $$failed failed"; \
+	test $$failed -eq 0
+
+# Installation, see Documentation/admin-guide.rst.  DESTDIR stages files
+# for a package: depmod and dkms are then left to the package's scripts.
+# Boot integration files go where initramfs-tools, dracut and systemd look,
+# whatever PREFIX is; the tool's path in them follows SBINDIR.
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+MODULE_DEST = /lib/modules/$(KVER)/extra/torpor.ko
+DKMS_SRC := /usr/src/torpor-$(VERSION)
+# DKMS builds for these kernels: by default every one with headers.
+KVERS ?= $(patsubst /lib/modules/%/build,%,$(wildcard /lib/modules/*/build))
+
+MAN_PAGES := man8/torpor.8 man5/torpor-image.5
+# source (under userspace/):destination
+BOOT_FILES := \
+	initramfs-tools/hooks/torpor:/usr/share/initramfs-tools/hooks/torpor \
+	initramfs-tools/scripts/init-premount/torpor:/usr/share/initramfs-tools/scripts/init-premount/torpor \
+	dracut/90torpor/module-setup.sh:/usr/lib/dracut/modules.d/90torpor/module-setup.sh \
+	dracut/90torpor/torpor-load.sh:/usr/lib/dracut/modules.d/90torpor/torpor-load.sh \
+	modules-load.d/torpor.conf:/usr/lib/modules-load.d/torpor.conf
+boot_src = userspace/$(word 1,$(subst :, ,$(1)))
+boot_dest = $(DESTDIR)$(word 2,$(subst :, ,$(1)))
+DRACUT_MODULE := /usr/lib/dracut/modules.d/90torpor
+
+NEXT_STEP := echo "torpor $(VERSION) installed.  Rebuild the initramfs so that it resumes \
+	with torpor: update-initramfs -u -k all (or dracut --regenerate-all -f)"
+
+install: install-module install-tool install-boot
+	@$(if $(DESTDIR),:,$(NEXT_STEP))
+
+install-module: module
+	install -D -m 0644 $(MODDIR)/torpor.ko $(DESTDIR)$(MODULE_DEST)
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+# $(call install_file,MODE,SOURCE,DESTINATION): one recipe line per file.
+define install_file
+	install -D -m $(1) $(2) $(3)
+
+endef
+
+install-tool: tool
+	install -D -m 0755 $(BUILD)/torpor $(DESTDIR)$(SBINDIR)/torpor
+	$(foreach m,$(MAN_PAGES),$(call install_file,0644,Documentation/man/$(notdir $(m)),$(DESTDIR)$(MANDIR)/$(m)))
+
+# The hook and the dracut module copy the tool from where it was installed.
+install-boot:
+	$(foreach f,$(BOOT_FILES),$(call install_file,$(if $(filter %.conf,$(f)),0644,0755),$(call boot_src,$(f)),$(call boot_dest,$(f))))
+	sed -i 's|^TORPOR_BIN=.*|TORPOR_BIN=$(SBINDIR)/torpor|' \
+		$(DESTDIR)/usr/share/initramfs-tools/hooks/torpor $(DESTDIR)$(DRACUT_MODULE)/module-setup.sh
+
+# The sources DKMS builds from, with the version filled in.
+dkms-source:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	install -d $(DESTDIR)$(DKMS_SRC)
+	cp -R --parents Kbuild VERSION $(shell find kernel -name '*.[chS]') $(DESTDIR)$(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
+
+# dkms acts on this system only; a package stages dkms-source instead.
+dkms-here:
+	@test -z "$(DESTDIR)" || { echo "dkms cannot install into DESTDIR: use dkms-source"; exit 1; }
+
+# uname -r is the host's in a chroot: name the kernels with KVERS="...".
+# A version already in DKMS is removed first, so its modules are rebuilt.
+install-dkms: dkms-here dkms-source install-tool install-boot
+	! dkms status torpor/$(VERSION) | grep -q . || dkms remove torpor/$(VERSION) --all
+	dkms add torpor/$(VERSION)
+	$(foreach k,$(KVERS),dkms install torpor/$(VERSION) -k $(k) &&) true
+	@$(NEXT_STEP)
+
+uninstall: uninstall-module uninstall-tool uninstall-boot
+	@$(if $(DESTDIR),:,echo "Rebuild the initramfs without torpor: update-initramfs -u -k all")
+
+# Every kernel's copy, whichever KVER installed it.
+uninstall-module:
+	@for ko in $(DESTDIR)/lib/modules/*/extra/torpor.ko; do \
+		test -e "$$ko" || continue; \
+		echo "rm -f $$ko"; rm -f "$$ko"; \
+		rel=$${ko#$(DESTDIR)/lib/modules/}; \
+		$(if $(DESTDIR),:,echo "depmod -a $${rel%%/*}"; depmod -a "$${rel%%/*}"); \
+	done
+
+uninstall-tool:
+	rm -f $(DESTDIR)$(SBINDIR)/torpor $(addprefix $(DESTDIR)$(MANDIR)/,$(MAN_PAGES))
+
+uninstall-boot:
+	rm -f $(foreach f,$(BOOT_FILES),$(call boot_dest,$(f)))
+	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(DRACUT_MODULE) 2>/dev/null || true
+
+uninstall-dkms: dkms-here uninstall-tool uninstall-boot
+	! dkms status torpor/$(VERSION) | grep -q . || dkms remove torpor/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
+	@echo "Rebuild the initramfs without torpor: update-initramfs -u -k all"
 
 # Keeps what deps downloaded and extracted; distclean removes that too.
 clean:
@@ -152,11 +296,20 @@ help:
 	@echo "make deps            install packages, fetch kernels (tools/deps.sh)"
 	@echo "make style           checkpatch over kernel/"
 	@echo "make check           every test; ends with 'N passed, N failed'"
+	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file"
 	@echo "make demo            hibernate and resume a guest (6.1), print a report"
 	@echo "make bench           torpor vs the kernel's hibernation, both kernels (ROUNDS=3, QUICK=1)"
 	@echo "make scenario S=name [KVER=release] [ARGS='VAR=value']"
+	@echo "make install [KVER=release] [DESTDIR=dir] [PREFIX=/usr]"
+	@echo "                     module (default: running kernel), tool, man pages, boot hooks"
+	@echo "make install-dkms [KVERS='release ...']"
+	@echo "                     module through DKMS for every kernel with headers, tool, hooks"
+	@echo "make dkms-source     the DKMS source tree: /usr/src/torpor-$(VERSION)"
+	@echo "make uninstall | uninstall-dkms   remove what install | install-dkms added"
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool style scenario demo bench check \
-	clean distclean help
+.PHONY: all deps module module-debug modules tool style scenario demo bench check check-system \
+	clean distclean help install install-module install-tool install-boot \
+	dkms-source dkms-here install-dkms uninstall uninstall-module \
+	uninstall-tool uninstall-boot uninstall-dkms

@@ -17,12 +17,15 @@
 #	scenario_fail REASON      fail the run
 #	scenario_skip REASON      skip the run
 #	other_kernel              the release that is not $KERNEL
-#	expect_no_image DISK      "torpor inspect" finds plain swap on DISK
+#	expect_no_image DISK [OPT...]
+#	                          "torpor inspect OPT... DISK" finds plain swap
 #	workload_swap_disk SIZE   the swap disk for an image of workload SIZE
 #	                          (default or full)
-#	expect_image_markers DISK the image on DISK passes "torpor verify" and
+#	expect_image_markers DISK [OPT...]
+#	                          the image on DISK passes "torpor verify" and
 #	                          holds every marker page of the workload the
-#	                          last boot reported
+#	                          last boot reported (OPT: --offset N for an
+#	                          image in a swap file)
 #
 # and these variables: KERNEL (release under test), KVER_61, KVER_612,
 # TORPOR (host torpor tool), WORK (this run's directory), BOOT (number of
@@ -124,7 +127,7 @@ expect_no_image()
 {
 	local out
 
-	out=$("$TORPOR" inspect "$1" 2>&1) &&
+	out=$("$TORPOR" inspect "${@:2}" "$1" 2>&1) &&
 		scenario_fail "torpor inspect finds an image on $1: $out"
 	[[ $out == *"no torpor image (swap signature present)"* ]] ||
 		scenario_fail "torpor inspect $1: $out"
@@ -145,8 +148,8 @@ expect_image_markers()
 	local marker pages
 
 	marker=$(result marker)
-	host_run "$TORPOR" verify "$1"
-	host_run "$TORPOR" extract "$1" -o "$WORK/memory.img"
+	host_run "$TORPOR" verify "${@:2}" "$1"
+	host_run "$TORPOR" extract "${@:2}" "$1" -o "$WORK/memory.img"
 	pages=$(workload_marker_pages "$WORK/memory.img" "$marker")
 	# The extracted memory is as large as the guest's: do not keep it.
 	rm -f "$WORK/memory.img"

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Lines of the kernel's own hibernation (swsusp) that no hibernation or
+# resume by torpor may show, on the console (host, lib.sh) or in the
+# journal (guest, syslib.sh).
+
+SWSUSP_LINES='PM: (hibernation: )?(hibernation entry|hibernation exit|resume from hibernation|Preallocating image memory|Allocated [0-9]+ pages|Creating image|Image created|Need to copy|Image saving|Saving image|Image loading|Loading image data|Image successfully loaded|Read [0-9]+ kbytes|Wrote [0-9]+ kbytes)'

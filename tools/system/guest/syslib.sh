@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest helpers of the system tests (bash, Debian 12 with systemd),
+# sourced by systest after the QEMU harness's guest.sh and workload.sh.
+#
+#	expect_torpor_ready        torpor was loaded at boot by the installed
+#	                           files and its version is the checkout's;
+#	                           reports the module, its status, the swap
+#	                           areas and the resume configuration
+#	workload_start [SIZE]      as in workload.sh, but memhog, the live
+#	                           process, runs as the systemd service
+#	                           systest-worker.service
+#	hibernate_systemctl        systemctl hibernate, failing with its message
+#	sleep_count                how many times systemd-sleep said "System
+#	                           returned from sleep state" in this boot
+#	wait_resumed COUNT SECONDS wait until sleep_count exceeds COUNT
+#	expect_resumed_system DEV  after a resume: the workload and the
+#	                           service carried on, the journal shows the
+#	                           hibernation and the resume by torpor and
+#	                           nothing of swsusp, DEV is plain swap again
+#	                           and active, the kernel log is clean
+
+# systemd's catalog IDs of "Entering sleep state" and "System returned
+# from sleep state".
+SLEEP_START_ID=6bbd95ee977941e497c48be27c254128
+SLEEP_STOP_ID=8811e6df2a8e40f58a94cea26f8ebf14
+WORKER=systest-worker.service
+
+expect_torpor_ready()
+{
+	local want
+
+	want=$(cat /usr/local/src/torpor/VERSION)
+	[ -d /sys/power/torpor ] || fail "torpor is not loaded: $(dmesg | grep torpor: | tail -n 3)"
+	[ "$(cat /sys/power/torpor/version)" = "$want" ] ||
+		fail "torpor $(cat /sys/power/torpor/version) loaded, the checkout is $want"
+	report module "$(modinfo -F filename torpor) $(modinfo -F vermagic torpor | cut -d ' ' -f 1)"
+	report torpor_status "$(torpor status 2>&1 | tr '\n' ' ')"
+	report swaps "$(tail -n +2 /proc/swaps | tr -s ' ' | tr '\n' ';')"
+	report sleep_config "disk=$(cat /sys/power/disk) resume=$(cat /sys/power/resume) offset=$(cat /sys/power/resume_offset)"
+}
+
+# The live process is a systemd service here (a user's daemon), not a
+# child of the stage: its PID is the service's MainPID.
+workload_start_hog()
+{
+	local tries=1200
+
+	systemd-run --quiet --unit="$WORKER" --property=Type=simple \
+		"$DIR/memhog" "$WORKLOAD_ANON_MIB" "$WORKLOAD_DIR/hog.status" ||
+		fail "systemd-run $WORKER failed"
+	systemctl show -p MainPID --value "$WORKER" >"$WORKLOAD_DIR/hog.pid"
+	echo "$WORKLOAD_ANON_MIB" >"$WORKLOAD_DIR/hog.mib"
+	while [ ! -f "$WORKLOAD_DIR/hog.status" ] && [ $tries -gt 0 ]; do
+		systemctl -q is-active "$WORKER" ||
+			fail "$WORKER stopped: $(journalctl -b -u "$WORKER" -o cat | tail -n 3)"
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	[ -f "$WORKLOAD_DIR/hog.status" ] ||
+		fail "memhog did not fill $WORKLOAD_ANON_MIB MiB in 120 s"
+	workload_hog_field 1 >"$WORKLOAD_DIR/hog.start"
+	report worker "$WORKER MainPID $(cat "$WORKLOAD_DIR/hog.pid") round $(cat "$WORKLOAD_DIR/hog.start")"
+}
+
+# systemctl hibernate: returns in the resumed system.
+hibernate_systemctl()
+{
+	local out
+
+	log "systemctl hibernate"
+	out=$(systemctl hibernate 2>&1) || fail "systemctl hibernate: $out"
+}
+
+sleep_count()
+{
+	journalctl -b -q -o cat MESSAGE_ID=$SLEEP_STOP_ID | grep -c . || true
+}
+
+wait_resumed()
+{
+	local count=$1 tries=$(($2 * 2))
+
+	while [ "$(sleep_count)" -le "$count" ] && [ $tries -gt 0 ]; do
+		sleep 0.5
+		tries=$((tries - 1))
+	done
+	[ "$(sleep_count)" -gt "$count" ] ||
+		fail "no resume within $2 s: $(journalctl -b -q -o cat | tail -n 3 | tr '\n' ' ')"
+}
+
+# The kernel's log in this boot's journal: torpor's "resumed" line (the
+# image's log ends at the atomic copy, before torpor's snapshot and
+# image lines, which only the console of the hibernating boot shows),
+# none of swsusp's lines.
+expect_journal_torpor()
+{
+	local kernel line
+
+	kernel=$(journalctl -b -k -q -o cat)
+	line=$(echo "$kernel" | grep -E -m 1 "$SWSUSP_LINES") &&
+		fail "the kernel's own hibernation ran: $line"
+	echo "$kernel" | grep -q 'torpor: resumed: ' || fail "no 'torpor: resumed:' in the journal"
+	report journal_torpor "$(echo "$kernel" | grep 'torpor: resumed:')"
+}
+
+expect_journal_sleep()
+{
+	local start stop
+
+	start=$(journalctl -b -q -o cat MESSAGE_ID=$SLEEP_START_ID | tail -n 1)
+	stop=$(journalctl -b -q -o cat MESSAGE_ID=$SLEEP_STOP_ID | tail -n 1)
+	case $start in
+	*hibernate*) ;;
+	*) fail "the journal has no 'Entering sleep state hibernate' (last: '$start')" ;;
+	esac
+	[ -n "$stop" ] || fail "the journal has no 'System returned from sleep state'"
+	report journal_sleep "$start / $stop"
+	report sleep_resume_writes "$(journalctl -b -q -o cat -u systemd-hibernate.service |
+		grep -i -E 'resume|offset' | tr '\n' ' ')"
+}
+
+expect_resumed_system()
+{
+	local pid
+
+	workload_check
+	pid=$(systemctl show -p MainPID --value "$WORKER")
+	[ "$pid" = "$(cat "$WORKLOAD_DIR/hog.pid")" ] ||
+		fail "$WORKER MainPID $pid, was $(cat "$WORKLOAD_DIR/hog.pid")"
+	report worker_after "$WORKER MainPID $pid round $(workload_hog_field 1) passes $(workload_hog_field 2)"
+	expect_journal_sleep
+	expect_journal_torpor
+	expect_swap_signature "$1"
+	grep -q "^$1 " /proc/swaps || fail "$1 is not active swap after the resume"
+	check_dmesg_clean
+}

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Lid close: boot 1 starts the workload and a virtual lid (lid.c, a
+# uinput device with SW_LID, run as the service systest-lid); udev must
+# tag it power-switch and logind watch it.  Closing the lid makes logind
+# hibernate (HandleLidSwitch=hibernate in logind.conf.d), through torpor.
+# Boot 2 resumes; in the resumed system the lid is opened and everything
+# is checked as in the hibernate scenario, plus logind's "Lid closed".
+
+plan()
+{
+	sys_boot lid
+	expect_hibernated
+	expect_image_markers "$(disk_path swap)"
+	sys_boot resumed
+	expect_resumed
+}
+
+LID_UNIT=systest-lid.service
+LID_NAME=/run/systest-lid.name
+
+# The lid's event device, tagged power-switch and watched by logind.
+lid_ready()
+{
+	local tries=300 input dev
+
+	while [ ! -s $LID_NAME ] && [ $tries -gt 0 ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	[ -s $LID_NAME ] || fail "the lid did not start: $(journalctl -b -u $LID_UNIT -o cat | tail -n 2)"
+	input=$(cat $LID_NAME)
+	udevadm settle -t 30 || true
+	dev=/dev/input/$(basename /sys/devices/virtual/input/"$input"/event*)
+	udevadm info "$dev" | grep -q 'power-switch' ||
+		fail "udev did not tag $dev power-switch: $(udevadm info "$dev" | tr '\n' ' ')"
+	tries=300
+	while ! journalctl -b -q -o cat -u systemd-logind | grep -q "Watching system buttons on $dev" &&
+	      [ $tries -gt 0 ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	journalctl -b -q -o cat -u systemd-logind | grep -q "Watching system buttons on $dev" ||
+		fail "logind does not watch $dev"
+	report lid "$dev $(udevadm info -q property "$dev" | grep -E '^(ID_INPUT_SWITCH|TAGS)=' | tr '\n' ' ')"
+}
+
+stage_lid()
+{
+	local before
+
+	expect_torpor_ready
+	workload_start default
+	systemd-run --quiet --unit=$LID_UNIT "$DIR/lid" $LID_NAME ||
+		fail "systemd-run $LID_UNIT failed"
+	lid_ready
+	# logind ignores the lid for HoldoffTimeoutSec (10 s) after boot.
+	while [ "$(cut -d . -f 1 /proc/uptime)" -lt 15 ]; do
+		sleep 1
+	done
+	before=$(sleep_count)
+	log "closing the lid"
+	systemctl kill -s USR1 $LID_UNIT
+	wait_resumed "$before" 300
+	# Only the resumed system gets here: open the lid before logind's
+	# holdoff after the resume ends, or it hibernates again.
+	systemctl kill -s USR2 $LID_UNIT
+	journalctl -b -q -o cat -u systemd-logind | grep -q 'Lid closed' ||
+		fail "logind did not log 'Lid closed'"
+	report logind "$(journalctl -b -q -o cat -u systemd-logind | grep -E 'Lid|ibernat' | tr '\n' ' ')"
+	expect_resumed_system "$(disk_dev swap)"
+}
+
+stage_resumed()
+{
+	fail "booted afresh: the image was not resumed ($(dmesg | grep torpor: | tail -n 2 | tr '\n' ' '))"
+}
