@@ -11,7 +11,9 @@
  * Every refusal is one log line naming the reason, and the boot goes on.
  */
 #include <linux/blkdev.h>
+#include <linux/fs_struct.h>
 #include <linux/mm.h>
+#include <linux/path.h>
 #include <linux/slab.h>
 #include <linux/suspend.h>
 #include <linux/utsname.h>
@@ -235,6 +237,23 @@ static int torpor_find_image(struct torpor_in *in, u64 sig_page, void *page)
 	return !memcmp(page + TORPOR_SIG_OFFSET, TORPOR_SIG, TORPOR_SIG_LEN);
 }
 
+/*
+ * Whether the caller still runs from the initramfs (the initial rootfs),
+ * before any real file system is mounted.  Past that point a resume would
+ * bring back page cache and file system state that no longer match the
+ * disks: the kernel lets /sys/power/resume do it anyway, torpor does not.
+ */
+static bool torpor_resume_early(void)
+{
+	struct path root;
+	bool early;
+
+	get_fs_root(current->fs, &root);
+	early = !strcmp(root.mnt->mnt_sb->s_type->name, "rootfs");
+	path_put(&root);
+	return early;
+}
+
 static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 			     u64 sig_page, void *page)
 {
@@ -243,6 +262,9 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 	ret = torpor_find_image(in, sig_page, page);
 	if (ret < 0)
 		torpor_stats_fail(ret, "cannot read the swap header of the resume device");
+	if (ret > 0 && !in->test && !torpor_resume_early())
+		ret = torpor_stats_fail(-EBUSY,
+			"image not resumed: the system is past its initramfs, its file systems may have changed; reboot to resume");
 	if (ret <= 0) {
 		torpor_bdev_close(b);
 		return ret;
