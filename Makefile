@@ -156,6 +156,7 @@ check:
 	$(call cycle_variant,$(KVER_612),smp4,SMP=4)
 	$(call check_group,swapfile-$(KVER_612)-param,$(RUN_SCENARIO) swapfile $(KVER_612) RESUME_VIA=param TAG=param)
 	$(call check_group,swapfile-$(KVER_61)-reuse,$(RUN_SCENARIO) swapfile $(KVER_61) RESUME_VIA=none TAG=reuse)
+	$(call check_group,resume-corrupt-$(KVER_612)-header,$(RUN_SCENARIO) resume-corrupt $(KVER_612) DAMAGE=header TAG=header)
 	$(system_groups)
 	@passed=$$(grep -c pass $(CHECK)/results); \
 	failed=$$(grep -c fail $(CHECK)/results); \

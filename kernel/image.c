@@ -18,6 +18,7 @@
 #include <linux/utsname.h>
 #include <linux/uuid.h>
 
+#include "bdev.h"
 #include "compress.h"
 #include "crc.h"
 #include "image.h"
@@ -27,7 +28,6 @@
 #include "ostream.h"
 #include "swap.h"
 
-#define TORPOR_SIG_OFFSET	(TORPOR_PAGE_SIZE - TORPOR_SIG_LEN)
 
 struct torpor_writer {
 	struct torpor_swap sw;
@@ -83,10 +83,7 @@ static int torpor_sig_check(struct torpor_swap *sw, struct page *page,
 
 static int torpor_sig_restore(struct torpor_swap *sw, struct page *page)
 {
-	struct torpor_swap_tail *t = torpor_tail(page);
-
-	memset(t, 0, offsetof(struct torpor_swap_tail, sig));
-	memcpy(t->sig, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
+	torpor_sig_page_restore(page_address(page));
 	return torpor_swap_rw(sw, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
 			      sw->sig_page, page);
 }

@@ -11,36 +11,12 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "bdev.h"
 #include "crc.h"
 #include "stats.h"
 #include "reader.h"
 
 #define TORPOR_SECTORS_PER_PAGE	(TORPOR_PAGE_SIZE >> SECTOR_SHIFT)
-
-static struct page *torpor_buf_page(void *buf)
-{
-	return is_vmalloc_addr(buf) ? vmalloc_to_page(buf) : virt_to_page(buf);
-}
-
-/**
- * torpor_reader_dev_io - read or write one device page synchronously
- * @bdev: the device
- * @opf: REQ_OP_READ, or REQ_OP_WRITE with flags
- * @dev_page: which page
- * @buf: page-aligned kernel buffer of one page
- */
-int torpor_reader_dev_io(struct block_device *bdev, blk_opf_t opf, u64 dev_page,
-		  void *buf)
-{
-	struct bio *bio = bio_alloc(bdev, 1, opf, GFP_KERNEL);
-	int ret;
-
-	bio->bi_iter.bi_sector = dev_page * TORPOR_SECTORS_PER_PAGE;
-	__bio_add_page(bio, torpor_buf_page(buf), PAGE_SIZE, 0);
-	ret = submit_bio_wait(bio);
-	bio_put(bio);
-	return ret;
-}
 
 static int torpor_map_add(struct torpor_in *in, u64 stream_page, u64 dev_page,
 			  u64 count)
@@ -125,7 +101,7 @@ int torpor_reader_load_map(struct torpor_in *in)
 						i, at);
 			break;
 		}
-		ret = torpor_reader_dev_io(in->bdev, REQ_OP_READ, at, mp);
+		ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, at, mp);
 		if (ret)
 			ret = torpor_stats_fail(ret, "map page %u: read error", i);
 		else

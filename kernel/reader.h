@@ -55,8 +55,6 @@ struct torpor_reader {
 	u64 pos;			/* stream bytes consumed */
 };
 
-int torpor_reader_dev_io(struct block_device *bdev, blk_opf_t opf, u64 dev_page,
-		  void *buf);
 int torpor_reader_load_map(struct torpor_in *in);
 void torpor_reader_free_map(struct torpor_in *in);
 int torpor_reader_read(struct torpor_in *in, void *buf, u64 first,

@@ -19,6 +19,7 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
+#include "bdev.h"
 #include "crc.h"
 #include "ksyms.h"
 #include "load.h"
@@ -28,72 +29,28 @@
 #include "resume.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "torpor_image_check.h"
 
-#define TORPOR_SIG_OFFSET	(TORPOR_PAGE_SIZE - TORPOR_SIG_LEN)
-
-static int torpor_check_tail(const struct torpor_in *in,
-			     struct torpor_swap_tail *tail)
+/* Checksums first: the shared checks then name the first field that is off. */
+static int torpor_check_tail_crc(struct torpor_swap_tail *tail)
 {
-	u64 header_page = le64_to_cpu(tail->header_page);
-	u32 stored = le32_to_cpu(tail->tail_crc), crc;
+	u32 stored = le32_to_cpu(tail->tail_crc);
 
-	if (le32_to_cpu(tail->version) != TORPOR_FORMAT_VERSION)
-		return torpor_stats_fail(-EINVAL, "image refused: format version %u, expected %u",
-					 le32_to_cpu(tail->version), TORPOR_FORMAT_VERSION);
 	tail->tail_crc = 0;
-	crc = torpor_crc32c(tail, sizeof(*tail));
+	if (torpor_crc32c(tail, sizeof(*tail)) != stored)
+		return torpor_stats_fail(-EBADMSG, "image refused: tail: crc32c mismatch");
 	tail->tail_crc = cpu_to_le32(stored);
-	if (crc != stored)
-		return torpor_stats_fail(-EBADMSG, "image refused: signature tail checksum mismatch");
-	if (!header_page || header_page >= in->dev_pages)
-		return torpor_stats_fail(-EINVAL, "image refused: header page %llu outside the device",
-					 header_page);
 	return 0;
 }
 
-static int torpor_check_frame(struct torpor_image_header *h,
-			      const struct torpor_swap_tail *tail)
+static int torpor_check_header_crc(struct torpor_image_header *h)
 {
-	u32 stored = le32_to_cpu(h->header_crc), crc;
+	u32 stored = le32_to_cpu(h->header_crc);
 
-	if (le32_to_cpu(h->magic) != TORPOR_IMAGE_MAGIC ||
-	    le32_to_cpu(h->version) != TORPOR_FORMAT_VERSION ||
-	    le32_to_cpu(h->header_size) != sizeof(*h))
-		return torpor_stats_fail(-EINVAL, "image refused: header magic, version or size wrong");
 	h->header_crc = 0;
-	crc = torpor_crc32c(h, sizeof(*h));
+	if (torpor_crc32c(h, sizeof(*h)) != stored)
+		return torpor_stats_fail(-EBADMSG, "image refused: header: crc32c mismatch");
 	h->header_crc = cpu_to_le32(stored);
-	if (crc != stored || le64_to_cpu(tail->header_crc) != stored)
-		return torpor_stats_fail(-EBADMSG, "image refused: header checksum mismatch");
-	if (memcmp(h->image_uuid, tail->image_uuid, sizeof(h->image_uuid)))
-		return torpor_stats_fail(-EINVAL, "image refused: header belongs to another image");
-	if (!memchr(h->kernel_release, 0, TORPOR_UTS_LEN) ||
-	    !memchr(h->kernel_version, 0, TORPOR_UTS_LEN))
-		return torpor_stats_fail(-EINVAL, "image refused: kernel identity not terminated");
-	return 0;
-}
-
-/* The counts every later loop trusts. */
-static int torpor_check_counts(const struct torpor_in *in)
-{
-	const struct torpor_image_header *h = &in->hdr;
-	u64 pages = le64_to_cpu(h->nr_pages), zero = le64_to_cpu(h->nr_zero_pages);
-	u64 data = le64_to_cpu(h->nr_data_pages), blocks = le64_to_cpu(h->nr_blocks);
-	u64 stream = le64_to_cpu(h->stream_pages), bytes = le64_to_cpu(h->data_bytes);
-	u64 index = le64_to_cpu(h->index_offset), extents = le64_to_cpu(h->index_extents);
-	u32 block_pages = le32_to_cpu(h->block_pages);
-
-	if (!pages || pages > TORPOR_MAX_PAGES || zero > pages ||
-	    data != pages - zero || le32_to_cpu(h->compression) > TORPOR_COMP_LZ4 ||
-	    !block_pages || block_pages > TORPOR_MAX_BLOCK_PAGES ||
-	    blocks > data || data > blocks * block_pages)
-		return torpor_stats_fail(-EINVAL, "image refused: page or block counts inconsistent");
-	if (!stream || stream > in->dev_pages || !le32_to_cpu(h->map_pages) ||
-	    bytes > stream * TORPOR_PAGE_SIZE ||
-	    index < DIV_ROUND_UP(bytes, TORPOR_PAGE_SIZE) || index > stream ||
-	    !extents || extents > pages ||
-	    extents > (stream - index) * (TORPOR_PAGE_SIZE / sizeof(struct torpor_extent)))
-		return torpor_stats_fail(-EINVAL, "image refused: stream layout inconsistent");
 	return 0;
 }
 
@@ -106,9 +63,6 @@ static int torpor_check_machine(const struct torpor_in *in)
 
 	if (le32_to_cpu(h->flags) & TORPOR_FLAG_TEST && !in->test)
 		return torpor_stats_fail(-EINVAL, "image refused: test image, never resumed");
-	if (le32_to_cpu(h->page_size) != PAGE_SIZE ||
-	    le32_to_cpu(h->arch) != TORPOR_ARCH_X86_64)
-		return torpor_stats_fail(-EINVAL, "image refused: written for another architecture");
 	torpor_snapshot_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
 	if (le32_to_cpu(h->ram_ranges) != ranges ||
 	    le64_to_cpu(h->ram_pages) != ram_pages ||
@@ -123,36 +77,37 @@ static int torpor_check_machine(const struct torpor_in *in)
 static int torpor_check_image(struct torpor_in *in, void *page)
 {
 	struct torpor_swap_tail tail;
+	char why[160];
 	int ret;
 
 	memcpy(&tail, page + TORPOR_TAIL_OFFSET, sizeof(tail));
-	ret = torpor_check_tail(in, &tail);
+	ret = torpor_check_tail_crc(&tail);
 	if (ret)
 		return ret;
-	ret = torpor_reader_dev_io(in->bdev, REQ_OP_READ,
-				   le64_to_cpu(tail.header_page), page);
+	if (torpor_check_tail(&tail, in->dev_pages, why, sizeof(why)))
+		return torpor_stats_fail(-EINVAL, "image refused: %s", why);
+	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ,
+				  le64_to_cpu(tail.header_page), page);
 	if (ret)
 		return torpor_stats_fail(ret, "image refused: cannot read the header");
 	memcpy(&in->hdr, page, sizeof(in->hdr));
-	return torpor_check_frame(&in->hdr, &tail) ?:
-	       torpor_check_counts(in) ?:
-	       torpor_check_machine(in);
+	ret = torpor_check_header_crc(&in->hdr);
+	if (ret)
+		return ret;
+	if (torpor_check_header(&in->hdr, &tail, in->dev_pages, why, sizeof(why)))
+		return torpor_stats_fail(-EINVAL, "image refused: %s", why);
+	return torpor_check_machine(in);
 }
 
-/*
- * mkswap leaves the tail's bytes zero, so clearing them and putting the
- * swap signature back restores the header exactly.
- */
 static int torpor_discard_image(struct torpor_in *in, u64 sig_page, void *page)
 {
 	int ret;
 
-	ret = torpor_reader_dev_io(in->bdev, REQ_OP_READ, sig_page, page);
+	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, sig_page, page);
 	if (ret)
 		return ret;
-	memset(page + TORPOR_TAIL_OFFSET, 0, TORPOR_TAIL_SIZE);
-	memcpy(page + TORPOR_SIG_OFFSET, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
-	return torpor_reader_dev_io(in->bdev, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
+	torpor_sig_page_restore(page);
+	return torpor_bdev_page_io(in->bdev, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
 				    sig_page, page);
 }
 
@@ -231,7 +186,7 @@ static int torpor_find_image(struct torpor_in *in, u64 sig_page, void *page)
 
 	if (sig_page >= in->dev_pages)
 		return -EINVAL;
-	ret = torpor_reader_dev_io(in->bdev, REQ_OP_READ, sig_page, page);
+	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, sig_page, page);
 	if (ret)
 		return ret;
 	return !memcmp(page + TORPOR_SIG_OFFSET, TORPOR_SIG, TORPOR_SIG_LEN);

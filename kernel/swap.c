@@ -13,6 +13,7 @@
 #include <linux/swapops.h>
 #include <linux/wait_bit.h>
 
+#include "bdev.h"
 #include "ksyms.h"
 #include "stats.h"
 #include "swap.h"
@@ -208,13 +209,9 @@ int torpor_swap_drain(struct torpor_swap *sw)
 int torpor_swap_rw(struct torpor_swap *sw, blk_opf_t opf, u64 dev_page,
 		   struct page *page)
 {
-	struct bio *bio = bio_alloc(sw->bdev.bdev, 1, opf, GFP_NOIO);
-	int err;
+	int err = torpor_bdev_page_io(sw->bdev.bdev, opf, dev_page,
+				      page_address(page));
 
-	bio->bi_iter.bi_sector = dev_page << (PAGE_SHIFT - SECTOR_SHIFT);
-	__bio_add_page(bio, page, PAGE_SIZE, 0);
-	err = submit_bio_wait(bio);
-	bio_put(bio);
 	if (err)
 		torpor_stats_fail(err, "I/O error %s resume device %u:%u",
 				  op_is_write(opf) ? "writing" : "reading",

@@ -73,8 +73,7 @@ int image_read_stream(struct image *img, void *buf, size_t len, uint64_t off);
 int image_load_map(struct image *img);
 int image_load_index(struct image *img);
 
-/* Swap header fields the tail must leave alone (mkswap's layout). */
+/* The swap header field the tail must leave alone (mkswap's layout). */
 #define SWAP_NR_BADPAGES_OFFSET	1032
-#define SWAP_SIG_OFFSET		(TORPOR_PAGE_SIZE - TORPOR_SIG_LEN)
 
 #endif

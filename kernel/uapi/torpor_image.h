@@ -28,6 +28,7 @@
 #define TORPOR_SIG_LEN		10
 #define TORPOR_TAIL_SIZE	512
 #define TORPOR_TAIL_OFFSET	(TORPOR_PAGE_SIZE - TORPOR_TAIL_SIZE)
+#define TORPOR_SIG_OFFSET	(TORPOR_PAGE_SIZE - TORPOR_SIG_LEN)
 /* The swap header's bad-page list must end before the tail. */
 #define TORPOR_SWAP_BADPAGES_OFFSET	1536
 #define TORPOR_MAX_BADPAGES \

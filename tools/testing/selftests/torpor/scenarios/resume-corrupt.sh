@@ -8,24 +8,53 @@
 # same block, and the boot must go on with the area usable as swap again
 # (signature restored before loading): swapon takes it, and the host finds
 # no image left.
+#
+# DAMAGE=header damages the image header instead (its kernel identity, so
+# only its checksum can tell): torpor must refuse before loading anything,
+# naming the header's checksum, with the same outcome.
 
 plan()
 {
-	local swap block
+	local swap block damage=${DAMAGE:-block}
 
 	disk swap 256 swap
 	swap=$(disk_path swap)
 	boot hibernate timeout=300 append="$APPEND"
 	expect_poweroff
 	host_run "$TORPOR" verify "$swap"
-	block=$(corrupt_payload "$swap")
-	echo "# host: flipped bytes in the payload of block $block"
-	boot resume timeout=300
+	case $damage in
+	block)
+		block=$(corrupt_payload "$swap")
+		echo "# host: flipped bytes in the payload of block $block"
+		;;
+	header)
+		corrupt_header "$swap"
+		;;
+	*) scenario_fail "DAMAGE=$damage: not block or header" ;;
+	esac
+	boot resume timeout=300 append="harness.damage=$damage"
 	expect_pass
-	[[ $(result refused_block) == "$block" ]] ||
+	[[ $damage == header || $(result refused_block) == "$block" ]] ||
 		scenario_fail "torpor refused block '$(result refused_block)', the damaged one is $block"
 	echo "# guest: $(result refused)"
 	expect_no_image "$swap"
+}
+
+# Flip 16 bytes of the header's kernel_version; "torpor verify" must then
+# blame the header's checksum.
+corrupt_header()
+{
+	local img=$1 page out
+
+	page=$("$TORPOR" inspect --json "$img" | sed -n 's/^ *"header_page": \([0-9]*\),$/\1/p')
+	[[ -n $page ]] || scenario_fail "no header_page in torpor inspect --json"
+	flip_bytes "$img" $((page * 4096 + 100))
+	out=$("$TORPOR" verify "$img" 2>&1) &&
+		scenario_fail "torpor verify accepts the damaged header"
+	case $out in
+	*"header: crc32c mismatch"*) echo "# host: flipped bytes in the header: $out" ;;
+	*) scenario_fail "torpor verify on the damaged header: $out" ;;
+	esac
 }
 
 # The stream offset of every block head ("TORB" magic) candidate on FILE.
@@ -88,12 +117,11 @@ stage_hibernate()
 	fail "resumed an image the host had damaged"
 }
 
-stage_resume()
+# The refusal names the damaged block's payload checksum.
+expect_block_refused()
 {
-	local dev line block
+	local line block
 
-	dev=$(disk_dev swap)
-	expect_resume_refused "$dev"
 	line=$(dmesg | grep -o 'torpor: image block [0-9]*: payload checksum mismatch.*') ||
 		fail "no payload checksum refusal: $(last_torpor_line)"
 	report refused "$line"
@@ -102,6 +130,27 @@ stage_resume()
 	case $(cat /sys/power/torpor/status) in
 	"error: image block "*) ;;
 	*) fail "status '$(cat /sys/power/torpor/status)' after the refusal" ;;
+	esac
+}
+
+expect_header_refused()
+{
+	local line
+
+	line=$(dmesg | grep -o 'torpor: image refused: header: crc32c mismatch') ||
+		fail "no header checksum refusal: $(last_torpor_line)"
+	report refused "$line"
+}
+
+stage_resume()
+{
+	local dev
+
+	dev=$(disk_dev swap)
+	expect_resume_refused "$dev"
+	case $(karg harness.damage) in
+	header) expect_header_refused ;;
+	*) expect_block_refused ;;
 	esac
 	expect_swap_again "$dev" inactive
 	run swapoff "$dev"
