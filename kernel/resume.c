@@ -31,29 +31,6 @@
 #include "stats.h"
 #include "torpor_image_check.h"
 
-/* Checksums first: the shared checks then name the first field that is off. */
-static int torpor_check_tail_crc(struct torpor_swap_tail *tail)
-{
-	u32 stored = le32_to_cpu(tail->tail_crc);
-
-	tail->tail_crc = 0;
-	if (torpor_crc32c(tail, sizeof(*tail)) != stored)
-		return torpor_stats_fail(-EBADMSG, "image refused: tail: crc32c mismatch");
-	tail->tail_crc = cpu_to_le32(stored);
-	return 0;
-}
-
-static int torpor_check_header_crc(struct torpor_image_header *h)
-{
-	u32 stored = le32_to_cpu(h->header_crc);
-
-	h->header_crc = 0;
-	if (torpor_crc32c(h, sizeof(*h)) != stored)
-		return torpor_stats_fail(-EBADMSG, "image refused: header: crc32c mismatch");
-	h->header_crc = cpu_to_le32(stored);
-	return 0;
-}
-
 /* What this machine must share with the one that wrote the image. */
 static int torpor_check_machine(const struct torpor_in *in)
 {
@@ -80,10 +57,10 @@ static int torpor_check_image(struct torpor_in *in, void *page)
 	char why[160];
 	int ret;
 
+	/* Checksums first: the shared checks then name the field that is off. */
 	memcpy(&tail, page + TORPOR_TAIL_OFFSET, sizeof(tail));
-	ret = torpor_check_tail_crc(&tail);
-	if (ret)
-		return ret;
+	if (!torpor_crc32c_self_ok(&tail, sizeof(tail), &tail.tail_crc))
+		return torpor_stats_fail(-EBADMSG, "image refused: tail: crc32c mismatch");
 	if (torpor_check_tail(&tail, in->dev_pages, why, sizeof(why)))
 		return torpor_stats_fail(-EINVAL, "image refused: %s", why);
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ,
@@ -91,9 +68,8 @@ static int torpor_check_image(struct torpor_in *in, void *page)
 	if (ret)
 		return torpor_stats_fail(ret, "image refused: cannot read the header");
 	memcpy(&in->hdr, page, sizeof(in->hdr));
-	ret = torpor_check_header_crc(&in->hdr);
-	if (ret)
-		return ret;
+	if (!torpor_crc32c_self_ok(&in->hdr, sizeof(in->hdr), &in->hdr.header_crc))
+		return torpor_stats_fail(-EBADMSG, "image refused: header: crc32c mismatch");
 	if (torpor_check_header(&in->hdr, &tail, in->dev_pages, why, sizeof(why)))
 		return torpor_stats_fail(-EINVAL, "image refused: %s", why);
 	return torpor_check_machine(in);
