@@ -88,16 +88,30 @@ bench: modules tool
 	@tools/bench/bench
 
 # $(call check_group,NAME,COMMAND): run COMMAND with its output in
-# build/check/NAME.log, print one result line and record the outcome, so
+# $(CHECK)/NAME.log, print one result line and record the outcome, so
 # that check goes on after a failure.
 define check_group
 	@if ( $(2) ) >$(CHECK)/$(1).log 2>&1; then \
 		echo "ok - $(1)"; echo pass >>$(CHECK)/results; \
 	else \
-		echo "not ok - $(1) (build/check/$(1).log)"; \
+		echo "not ok - $(1) ($(CHECK:$(CURDIR)/%=%)/$(1).log)"; \
 		tail -n 40 $(CHECK)/$(1).log | sed 's/^/#   /'; \
 		echo fail >>$(CHECK)/results; \
 	fi
+endef
+
+# The first and the last lines of a check recipe: an empty $(CHECK), and
+# "N passed, N failed" with the exit status.
+define check_begin
+	@rm -rf $(CHECK)
+	@mkdir -p $(CHECK)
+endef
+
+define check_end
+	@passed=$$(grep -c pass $(CHECK)/results); \
+	failed=$$(grep -c fail $(CHECK)/results); \
+	echo "$$passed passed, $$failed failed"; \
+	test $$failed -eq 0
 endef
 
 # $(call output_clean,NAME,COMMAND,BAD): COMMAND succeeds and prints no
@@ -135,8 +149,7 @@ endef
 cycle_variant = $(call check_group,cycle-$(1)-$(2),$(RUN_SCENARIO) cycle $(1) ROUNDS=1 TAG=$(2) $(3))
 
 check:
-	@rm -rf $(CHECK)
-	@mkdir -p $(CHECK)
+	$(check_begin)
 	$(call check_group,deps,tools/deps.sh)
 	$(call check_group,module-$(KVER_61),$(call clean_build,$(KVER_61)))
 	$(call check_group,module-$(KVER_612),$(call clean_build,$(KVER_612)))
@@ -158,10 +171,7 @@ check:
 	$(call check_group,swapfile-$(KVER_61)-reuse,$(RUN_SCENARIO) swapfile $(KVER_61) RESUME_VIA=none TAG=reuse)
 	$(call check_group,resume-corrupt-$(KVER_612)-header,$(RUN_SCENARIO) resume-corrupt $(KVER_612) DAMAGE=header TAG=header)
 	$(system_groups)
-	@passed=$$(grep -c pass $(CHECK)/results); \
-	failed=$$(grep -c fail $(CHECK)/results); \
-	echo "$$passed passed, $$failed failed"; \
-	test $$failed -eq 0
+	$(check_end)
 
 # The system tests (tools/system/): a Debian 12 guest with systemd, torpor
 # installed by DKMS for both kernels; systemctl hibernate, lid close and a
@@ -180,14 +190,13 @@ define system_groups
 	$(call check_group,system-swapfile-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_61))
 endef
 
+# Its own directory: a check-system run leaves the results of the last
+# check alone.
+check-system: CHECK := $(BUILD)/check-system
 check-system: tool
-	@rm -rf $(CHECK)
-	@mkdir -p $(CHECK)
+	$(check_begin)
 	$(system_groups)
-	@passed=$$(grep -c pass $(CHECK)/results); \
-	failed=$$(grep -c fail $(CHECK)/results); \
-	echo "$$passed passed, $$failed failed"; \
-	test $$failed -eq 0
+	$(check_end)
 
 # Installation, see Documentation/admin-guide.rst.  DESTDIR stages files
 # for a package: depmod and dkms are then left to the package's scripts.
@@ -282,10 +291,13 @@ uninstall-dkms: dkms-here uninstall-tool uninstall-boot
 	rm -rf $(DKMS_SRC)
 	@echo "Rebuild the initramfs without torpor: update-initramfs -u -k all"
 
-# Keeps what deps downloaded and extracted; distclean removes that too.
+# Keeps what deps downloaded and extracted, and the system tests' package
+# cache and base system, made from downloads (build/system/debs and
+# base-*); distclean removes that too.
 clean:
-	rm -rf $(filter-out $(addprefix $(BUILD)/,distfiles kernels checkpatch kselftest versions.mk), \
-		$(wildcard $(BUILD)/*))
+	rm -rf $(filter-out $(addprefix $(BUILD)/,distfiles kernels checkpatch kselftest versions.mk system), \
+		$(wildcard $(BUILD)/*)) \
+		$(filter-out $(addprefix $(BUILD)/system/,debs base-%),$(wildcard $(BUILD)/system/*))
 
 distclean:
 	rm -rf $(BUILD)

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "compress.h"
+#include "copy.h"
 #include "crc.h"
 #include "torpor_image.h"
 
@@ -61,13 +62,13 @@ static void torpor_compress_block(struct torpor_worker *w,
 	/* A payload as long as the input means "stored raw". */
 	clen = LZ4_compress_default(in, payload, raw, raw - 1, w->lz4_mem);
 	if (clen <= 0) {
-		memcpy(payload, in, raw);
+		torpor_copy(payload, in, raw);
 		clen = raw;
 	}
 	*head = (struct torpor_block_head){
 		.magic = cpu_to_le32(TORPOR_BLOCK_MAGIC),
 		.clen = cpu_to_le32(clen),
-		.crc = cpu_to_le32(torpor_crc32c(payload, clen)),
+		.hash = cpu_to_le32(torpor_payload_hash(payload, clen)),
 		.npages = cpu_to_le32(b->npages),
 		.first_data_page = cpu_to_le64(b->first_data_page),
 	};

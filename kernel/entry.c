@@ -201,23 +201,28 @@ enum torpor_mode torpor_entry_mode(void)
 #define TORPOR_ENTRY_SWITCH_WAIT	(20 * HZ)
 
 /*
- * The first try to switch every task fails whenever another CPU is busy,
- * idle included (it is woken to switch itself), and the livepatch core
- * tries again only a second later: the boot's resume request would wait
- * for it.  Asking for the next try sooner, a few times, ends the
- * transition as soon as the tasks have switched.  Few enough that the
- * core, which counts its tries, does not start signalling tasks early.
+ * The first try to switch every task, inside klp_enable_patch(), misses
+ * those running on another CPU, idle included.  They soon switch by
+ * themselves (idle CPUs in their idle loop, user tasks at their next
+ * return from the kernel), but only the livepatch core's next try, a
+ * second later, notices: the boot's resume request would wait for it.
+ * Asking for that try sooner, at doubling intervals (10 ms to 1.28 s),
+ * ends the transition soon after the last task has switched, also when
+ * vCPUs of a loaded host take hundreds of milliseconds to get there.
+ * The core counts its tries and signals the tasks still left after 15;
+ * these 8 kicks leave most of them to its own schedule.
  */
 #define TORPOR_ENTRY_KICKS		8
-#define TORPOR_ENTRY_KICK_MS		20
+#define TORPOR_ENTRY_FIRST_KICK_MS	10
 
 static bool torpor_entry_wait_patched(void)
 {
+	unsigned int wait_ms = TORPOR_ENTRY_FIRST_KICK_MS;
 	int kick;
 
-	for (kick = 0; kick < TORPOR_ENTRY_KICKS; kick++) {
+	for (kick = 0; kick < TORPOR_ENTRY_KICKS; kick++, wait_ms *= 2) {
 		if (wait_for_completion_timeout(&torpor_entry_patched,
-				msecs_to_jiffies(TORPOR_ENTRY_KICK_MS)))
+						msecs_to_jiffies(wait_ms)))
 			return true;
 		mod_delayed_work(system_wq, torpor_ksym.klp_transition_work, 0);
 	}

@@ -179,9 +179,7 @@ static void torpor_job_place(struct torpor_job *job, u8 *pages, u8 *dst)
 	void **dest = &job->ld->pl->dest[le64_to_cpu(job->head.first_data_page)];
 	u32 i, npages = le32_to_cpu(job->head.npages);
 
-	if (dst && dst != pages)
-		memcpy(dst, pages, npages * PAGE_SIZE);
-	for (i = 0; !dst && i < npages; i++)
+	for (i = 0; dst != pages && i < npages; i++)
 		copy_page(dest[i], pages + i * PAGE_SIZE);
 	torpor_progress_add(npages);
 }
@@ -204,8 +202,8 @@ static void torpor_job_work(struct work_struct *work)
 
 	if (atomic_read(&ld->error))
 		goto out;
-	if (torpor_crc32c(job->in, le32_to_cpu(job->head.clen)) !=
-	    le32_to_cpu(job->head.crc)) {
+	if (torpor_payload_hash(job->in, le32_to_cpu(job->head.clen)) !=
+	    le32_to_cpu(job->head.hash)) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload checksum mismatch",
 				 job->nr);
 		goto out;

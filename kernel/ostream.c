@@ -7,6 +7,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 
+#include "copy.h"
 #include "crc.h"
 #include "ostream.h"
 #include "swap.h"
@@ -105,7 +106,7 @@ int torpor_ostream_add(struct torpor_ostream *out, const void *buf, size_t len)
 			out->off = 0;
 		}
 		n = min(len, PAGE_SIZE - out->off);
-		memcpy(page_address(out->page) + out->off, buf, n);
+		torpor_copy(page_address(out->page) + out->off, buf, n);
 		out->off += n;
 		out->bytes += n;
 		buf += n;

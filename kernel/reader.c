@@ -12,6 +12,7 @@
 #include <linux/vmalloc.h>
 
 #include "bdev.h"
+#include "copy.h"
 #include "crc.h"
 #include "stats.h"
 #include "reader.h"
@@ -277,7 +278,7 @@ int torpor_reader_copy(struct torpor_reader *rd, void *dst, size_t len)
 		ret = torpor_chunk_wait(c);
 		if (ret)
 			return ret;
-		memcpy(dst, c->buf + off, n);
+		torpor_copy(dst, c->buf + off, n);
 		dst += n;
 		len -= n;
 		rd->pos += n;

@@ -11,6 +11,7 @@
 
 #include "crc32c.h"
 #include "image.h"
+#include "xxh64.h"
 
 #define BLOCK_MAX_BYTES	(TORPOR_MAX_BLOCK_PAGES * TORPOR_PAGE_SIZE)
 
@@ -108,8 +109,8 @@ static int read_payload(struct walk *w)
 		return -1;
 	snprintf(what, sizeof(what), "block %llu at stream byte %llu: payload",
 		 (unsigned long long)w->block, (unsigned long long)w->off);
-	if (image_crc_check(w->img, what, le32toh(w->head.crc),
-			    crc32c(0, w->payload, clen)))
+	if (image_sum_check(w->img, what, "xxh64", le32toh(w->head.hash),
+			    (uint32_t)xxh64(w->payload, clen, 0)))
 		return -1;
 	if (clen == raw) {
 		memcpy(w->pages, w->payload, raw);

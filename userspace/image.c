@@ -35,16 +35,22 @@ int image_fail(struct image *img, const char *fmt, ...)
  * The fuzzer cannot forge checksums, so its build accepts any: that lets
  * it reach the parsers behind them.  Never defined in the real binary.
  */
-int image_crc_check(struct image *img, const char *what, uint32_t stored,
-		    uint32_t computed)
+int image_sum_check(struct image *img, const char *what, const char *sum,
+		    uint32_t stored, uint32_t computed)
 {
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 	stored = computed;
 #endif
 	if (stored == computed)
 		return 0;
-	return image_fail(img, "%s crc32c mismatch (stored 0x%08x, computed 0x%08x)",
-			  what, stored, computed);
+	return image_fail(img, "%s %s mismatch (stored 0x%08x, computed 0x%08x)",
+			  what, sum, stored, computed);
+}
+
+int image_crc_check(struct image *img, const char *what, uint32_t stored,
+		    uint32_t computed)
+{
+	return image_sum_check(img, what, "crc32c", stored, computed);
 }
 
 int image_read_page(struct image *img, void *buf, uint64_t dev_page)

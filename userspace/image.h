@@ -66,6 +66,8 @@ void image_release(struct image *img);
 /* Shared by the parts of the reader (image.c, map.c, index.c, blocks.c). */
 int image_fail(struct image *img, const char *fmt, ...)
 	__printf(2, 3);
+int image_sum_check(struct image *img, const char *what, const char *sum,
+		    uint32_t stored, uint32_t computed);
 int image_crc_check(struct image *img, const char *what, uint32_t stored,
 		    uint32_t computed);
 int image_read_page(struct image *img, void *buf, uint64_t dev_page);

@@ -6,14 +6,15 @@
  * All integers are little-endian and fixed-width.  All on-disk addresses
  * are in "device pages": TORPOR_PAGE_SIZE units from the start of the block
  * device (or file) that holds the swap area.  Every structure carries a
- * crc32c (Castagnoli) computed with its own crc field set to zero.
+ * crc32c (Castagnoli) computed with its own crc field set to zero; block
+ * payloads carry the low 32 bits of xxh64 (seed 0) instead.
  */
 #ifndef _UAPI_TORPOR_IMAGE_H
 #define _UAPI_TORPOR_IMAGE_H
 
 #include <linux/types.h>
 
-#define TORPOR_FORMAT_VERSION	1
+#define TORPOR_FORMAT_VERSION	2
 #define TORPOR_PAGE_SIZE	4096
 
 /*
@@ -205,7 +206,7 @@ struct torpor_extent {
 struct torpor_block_head {
 	__le32 magic;			/* TORPOR_BLOCK_MAGIC */
 	__le32 clen;			/* payload bytes following this head */
-	__le32 crc;			/* crc32c of the payload */
+	__le32 hash;			/* xxh64 of the payload, low 32 bits */
 	__le32 npages;			/* data pages it decompresses to */
 	__le64 first_data_page;		/* index of its first data page */
 	__le32 head_crc;		/* crc32c of this head, field zeroed */

@@ -265,9 +265,14 @@ check_dmesg_clean()
 
 harness_insmod()
 {
-	local name
+	local name=${1##*/}
 
-	name=$(basename "$1" .ko | tr - _)
+	# No subshells: under TCG each fork costs tens of milliseconds, and
+	# the resume request waits for these modules.
+	name=${name%.ko}
+	case $name in
+	*-*) name=$(echo "$name" | tr - _) ;;
+	esac
 	[ -d "/sys/module/$name" ] && return 0
 	# A failing optional module (crc32c-intel on a CPU without SSE4.2)
 	# is not fatal; whatever really needed it fails loudly later.

@@ -166,19 +166,10 @@ initrd_for()
 	echo "$out"
 }
 
-boot_args()
-{
-	local stage=$1 append=$2 names
-
-	names=$(IFS=,; echo "${DISKS[*]}")
-	echo "console=ttyS0 panic=-1 harness.stage=$stage harness.disks=$names" \
-	     ${TRACE:+harness.trace=1} "$append"
-}
-
 boot()
 {
 	local stage=$1 kernel=$KERNEL smp=$SMP mem=$MEM append=$APPEND
-	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz start rc attempt
+	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz names
 
 	shift
 	for opt; do
@@ -197,6 +188,27 @@ boot()
 	for name in "${DISKS[@]}"; do
 		drives+=(-drive "file=$(disk_path "$name"),format=raw,if=virtio")
 	done
+	names=$(IFS=,; echo "${DISKS[*]}")
+	qemu_run boot_classify "$stage" "$kernel" "$smp" "$mem" "$timeout" \
+		"console=ttyS0 panic=-1 harness.stage=$stage harness.disks=$names" "$append" \
+		-kernel "$vmlinuz" -initrd "$initrd" "${drives[@]}"
+}
+
+# qemu_run CLASSIFY STAGE KERNEL SMP MEM TIMEOUT CMDLINE APPEND QEMU-ARG...
+#
+# Boot N+1 of both harnesses: QEMU with SMP CPUs and MEM MiB, the kernel
+# command line CMDLINE (plus harness.trace=1 with TRACE set) then APPEND,
+# the console to bootN.log and the second serial port to bootN.verdict;
+# QEMU-ARG... names the kernel, the initramfs and the drives.  Killed
+# after TIMEOUT s.  "CLASSIFY RC TIMEOUT" sets OUTCOME and REASON from
+# QEMU's exit status and the logs; the boot is started once more after an
+# early death (boot_early_failure).  Writes bootN.summary.
+qemu_run()
+{
+	local classify=$1 stage=$2 kernel=$3 smp=$4 mem=$5 timeout=$6
+	local cmdline="$7${TRACE:+ harness.trace=1}${8:+ $8}" start rc attempt
+
+	shift 8
 	BOOT=$((BOOT + 1))
 	LOG=$WORK/boot$BOOT.log
 	echo "# boot $BOOT: stage $stage on $kernel, $smp CPUs, $mem MiB"
@@ -205,14 +217,13 @@ boot()
 		start=$(date +%s.%N)
 		timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
 			-accel tcg -cpu max -m "$mem" -smp "$smp" -no-reboot \
-			-kernel "$vmlinuz" -initrd "$initrd" \
-			-append "$(boot_args "$stage" "$append")" "${drives[@]}" \
+			-append "$cmdline" "$@" \
 			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
 			</dev/null 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
 		# The guest's tty turns "\n" into "\r\n".
 		sed -i 's/\r$//' "$WORK/boot$BOOT.verdict"
 		BOOT_SECONDS=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')
-		boot_classify "$rc" "$timeout"
+		"$classify" "$rc" "$timeout"
 		boot_early_failure || break
 	done
 	boot_summary "$stage" "$kernel" "$smp" "$mem" >"$WORK/boot$BOOT.summary"
@@ -222,7 +233,8 @@ boot()
 # A kernel that dies before /init never ran torpor or a stage and read
 # no disk: that is the emulator (TCG now and then trips over the kernel's
 # own code patching), not the test.  Such a boot is said out loud, its log
-# kept, and started once more; a second early death fails the run.
+# kept, and started once more (qemu_run's attempt); a second early death
+# fails the run.
 boot_early_failure()
 {
 	[[ -z $INIT_SECONDS && $OUTCOME =~ ^(panic|stalled|error)$ ]] || return 1
@@ -313,7 +325,9 @@ expect_poweroff()
 	esac
 }
 
-harness_setup()
+# harness_vars VAR=value...: a run's settings, as globals (the setup that
+# takes them is a function).
+harness_vars()
 {
 	local arg
 
@@ -321,6 +335,11 @@ harness_setup()
 		[[ $arg =~ ^[A-Z_][A-Z0-9_]*= ]] || harness_die "not VAR=value: '$arg'"
 		declare -g "$arg"
 	done
+}
+
+harness_setup()
+{
+	harness_vars "$@"
 	[[ -f $BUILD/versions.mk ]] || harness_die "no build/versions.mk (run make deps)"
 	KVER_61=$(sed -n 's/^KVER_61 := //p' "$BUILD/versions.mk")
 	KVER_612=$(sed -n 's/^KVER_612 := //p' "$BUILD/versions.mk")

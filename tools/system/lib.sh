@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Host side of the system tests, sourced by tools/system/run after the
-# QEMU harness's tools/qemu/lib.sh, whose run, verdict and failure helpers
-# it uses (harness_run, result, host_run, expect_pass, boot_failed,
-# expect_image_markers, scenario_fail, ...).  What differs:
+# QEMU harness's tools/qemu/lib.sh, whose run, boot, verdict and failure
+# helpers it uses (harness_run, harness_vars, qemu_run, result, host_run,
+# expect_pass, boot_failed, expect_image_markers, scenario_fail, ...).
+# What differs:
 #
 # The guest is the Debian 12 system tools/system/rootfs builds, booted
 # from its own /boot (kernel and initramfs made by update-initramfs) with
@@ -91,12 +92,7 @@ systest_disk()
 # build/system/run/SCENARIO/RELEASE[-TAG].
 harness_setup()
 {
-	local arg
-
-	for arg; do
-		[[ $arg =~ ^[A-Z_][A-Z0-9_]*= ]] || harness_die "not VAR=value: '$arg'"
-		declare -g "$arg"
-	done
+	harness_vars "$@"
 	read_versions || harness_die "no build/versions.mk (run make deps)"
 	[[ $KERNEL == "$KVER_61" || $KERNEL == "$KVER_612" ]] ||
 		harness_die "$KERNEL is neither $KVER_61 nor $KVER_612"
@@ -135,7 +131,7 @@ sys_classify()
 sys_boot()
 {
 	local stage=$1 kernel=$KERNEL append=$APPEND timeout=$TIMEOUT opt
-	local initrd='' resume="resume=UUID=$SWAP_UUID" vmlinuz start rc attempt
+	local initrd='' resume="resume=UUID=$SWAP_UUID" vmlinuz
 
 	shift
 	for opt; do
@@ -151,28 +147,12 @@ sys_boot()
 	vmlinuz=$IMAGE/root/boot/vmlinuz-$kernel
 	: "${initrd:=$IMAGE/root/boot/initrd.img-$kernel}"
 	[[ -f $vmlinuz && -f $initrd ]] || scenario_fail "no $vmlinuz or $initrd in the image"
-	BOOT=$((BOOT + 1))
-	LOG=$WORK/boot$BOOT.log
-	echo "# boot $BOOT: stage $stage on $kernel, $SMP CPUs, $MEM MiB${append:+, $append}"
-	for attempt in 1 2; do
-		rc=0
-		start=$(date +%s.%N)
-		timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
-			-accel tcg -cpu max -m "$MEM" -smp "$SMP" -no-reboot \
-			-kernel "$vmlinuz" -initrd "$initrd" \
-			-append "root=/dev/vda ro console=ttyS0 panic=-1 $resume systest.stage=$stage harness.disks=root,swap,systest${TRACE:+ harness.trace=1} $append" \
-			-drive "file=$WORK/root.qcow2,format=qcow2,if=virtio" \
-			-drive "file=$WORK/swap.img,format=raw,if=virtio" \
-			-drive "file=$WORK/systest.img,format=raw,if=virtio,readonly=on" \
-			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
-			</dev/null 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
-		sed -i 's/\r$//' "$WORK/boot$BOOT.verdict"
-		BOOT_SECONDS=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')
-		sys_classify "$rc" "$timeout"
-		boot_early_failure || break
-	done
-	boot_summary "$stage" "$kernel" "$SMP" "$MEM" >"$WORK/boot$BOOT.summary"
-	echo "# boot $BOOT: $OUTCOME${REASON:+ ($REASON)} after $BOOT_SECONDS s"
+	qemu_run sys_classify "$stage" "$kernel" "$SMP" "$MEM" "$timeout" \
+		"root=/dev/vda ro console=ttyS0 panic=-1 $resume systest.stage=$stage harness.disks=root,swap,systest" \
+		"$append" -kernel "$vmlinuz" -initrd "$initrd" \
+		-drive "file=$WORK/root.qcow2,format=qcow2,if=virtio" \
+		-drive "file=$WORK/swap.img,format=raw,if=virtio" \
+		-drive "file=$WORK/systest.img,format=raw,if=virtio,readonly=on"
 }
 
 # expect_console_clean: the last boot's console shows none of the

@@ -5,7 +5,11 @@
  * Creates a uinput device with one switch, SW_LID, open at first, and
  * writes the device's sysfs name (inputN) to NAMEFILE.  udev tags such a
  * device "power-switch" and logind watches it.  Then, until SIGTERM:
- * SIGUSR1 closes the lid, SIGUSR2 opens it.  Each change is printed.
+ * SIGUSR1 closes the lid, and the lid opens by itself as soon as the
+ * system has slept, as a user opens a laptop to wake it.  It must open
+ * before logind's hold-off after the resume ends, or logind puts the
+ * system to sleep again; a script polling for the resume can be late
+ * for that on a busy host.  Each change is printed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 static int emit(int fd, unsigned short type, unsigned short code, int value)
@@ -68,10 +73,23 @@ static int create_lid(const char *namefile)
 	return fd;
 }
 
+/* Seconds spent asleep since boot: CLOCK_MONOTONIC stops then, BOOTTIME not. */
+static double slept(void)
+{
+	struct timespec boot, mono;
+
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return (double)(boot.tv_sec - mono.tv_sec) +
+	       (boot.tv_nsec - mono.tv_nsec) / 1e9;
+}
+
 int main(int argc, char **argv)
 {
+	const struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
+	double asleep_at_close = 0;
+	int fd, sig, closed = 0;
 	sigset_t set;
-	int fd, sig;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: lid NAMEFILE\n");
@@ -79,7 +97,6 @@ int main(int argc, char **argv)
 	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -87,11 +104,17 @@ int main(int argc, char **argv)
 	if (fd < 0 || set_lid(fd, 0))
 		return 1;
 	for (;;) {
-		sig = sigwaitinfo(&set, NULL);
-		if (sig < 0 && errno == EINTR)
+		sig = sigtimedwait(&set, NULL, &tick);
+		if (sig < 0 && errno != EAGAIN && errno != EINTR) {
+			fprintf(stderr, "lid: sigtimedwait: %s\n", strerror(errno));
+			return 1;
+		}
+		if (sig < 0 && !(closed && slept() > asleep_at_close + 1))
 			continue;
-		if (sig == SIGUSR1 || sig == SIGUSR2) {
-			if (set_lid(fd, sig == SIGUSR1)) {
+		if (sig < 0 || sig == SIGUSR1) {
+			closed = sig == SIGUSR1;
+			asleep_at_close = slept();
+			if (set_lid(fd, closed)) {
 				fprintf(stderr, "lid: write: %s\n", strerror(errno));
 				return 1;
 			}

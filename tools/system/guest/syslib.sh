@@ -14,6 +14,8 @@
 #	sleep_count                how many times systemd-sleep said "System
 #	                           returned from sleep state" in this boot
 #	wait_resumed COUNT SECONDS wait until sleep_count exceeds COUNT
+#	wait_until SECONDS CMD...  run CMD every 0.1 s until it succeeds;
+#	                           returns 1 if it still fails after SECONDS
 #	expect_resumed_system DEV  after a resume: the workload and the
 #	                           service carried on, the journal shows the
 #	                           hibernation and the resume by torpor and
@@ -77,15 +79,26 @@ sleep_count()
 	journalctl -b -q -o cat MESSAGE_ID=$SLEEP_STOP_ID | grep -c . || true
 }
 
-wait_resumed()
+wait_until()
 {
-	local count=$1 tries=$(($2 * 2))
+	local tries=$(($1 * 10))
 
-	while [ "$(sleep_count)" -le "$count" ] && [ $tries -gt 0 ]; do
-		sleep 0.5
+	shift
+	until "$@"; do
+		[ $tries -gt 0 ] || return 1
+		sleep 0.1
 		tries=$((tries - 1))
 	done
-	[ "$(sleep_count)" -gt "$count" ] ||
+}
+
+resumed_since()
+{
+	[ "$(sleep_count)" -gt "$1" ]
+}
+
+wait_resumed()
+{
+	wait_until "$2" resumed_since "$1" ||
 		fail "no resume within $2 s: $(journalctl -b -q -o cat | tail -n 3 | tr '\n' ' ')"
 }
 

@@ -14,6 +14,7 @@
 
 #include "compiler.h"
 #include "crc32c.h"
+#include "xxh64.h"
 #include "fixture.h"
 
 #define PAGE TORPOR_PAGE_SIZE
@@ -210,7 +211,7 @@ static void emit_block(struct builder *b, struct fixture_block *blk)
 	blk->clen = clen;
 	head.magic = htole32(TORPOR_BLOCK_MAGIC);
 	head.clen = htole32(clen);
-	head.crc = htole32(crc32c(0, dst + sizeof(head), clen));
+	head.hash = htole32((uint32_t)xxh64(dst + sizeof(head), clen, 0));
 	head.npages = htole32(blk->npages);
 	head.first_data_page = htole64(blk->first);
 	head.head_crc = htole32(crc32c(0, &head, sizeof(head)));
@@ -520,7 +521,7 @@ void fixture_seal_block(struct fixture *fx, uint64_t b)
 
 	fixture_stream_rw(fx, payload, fx->blocks[b].clen,
 			  fx->blocks[b].off + sizeof(head), false);
-	head.crc = htole32(crc32c(0, payload, fx->blocks[b].clen));
+	head.hash = htole32((uint32_t)xxh64(payload, fx->blocks[b].clen, 0));
 	free(payload);
 	fixture_set_block_head(fx, b, &head);
 }

@@ -395,9 +395,9 @@ DAMAGE(tail_orig_sig, "tail: saved swap signature is not SWAPSPACE2", 1)
 	return whole(fx);
 }
 
-DAMAGE(tail_version, "tail: format version 2, expected 1", 1)
+DAMAGE(tail_version, "tail: format version 1, expected 2", 1)
 {
-	fixture_tail(fx)->version = htole32(2);
+	fixture_tail(fx)->version = htole32(1);
 	fixture_seal_tail(fx);
 	return whole(fx);
 }
@@ -430,7 +430,7 @@ DAMAGE(header_magic, "header: bad magic 0x48524f55 (expected 0x48524f54)", 1)
 	return whole(fx);
 }
 
-DAMAGE(header_version, "header: format version 7, expected 1", 1)
+DAMAGE(header_version, "header: format version 7, expected 2", 1)
 {
 	HDR(fx)->version = htole32(7);
 	fixture_seal_header(fx);
@@ -694,7 +694,7 @@ DAMAGE(block_head_crc, ": head crc32c mismatch (stored 0x", 0)
 	return whole(fx);
 }
 
-DAMAGE(block_payload_crc, ": payload crc32c mismatch (stored 0x", 0)
+DAMAGE(block_payload_hash, ": payload xxh64 mismatch (stored 0x", 0)
 {
 	uint8_t byte;
 	uint64_t off = fx->blocks[5].off + sizeof(struct torpor_block_head) + 7;

@@ -84,7 +84,7 @@ corrupt_payload()
 		fi
 		echo "+ flipped 16 bytes at $at (head at $head): $out" >>"$WORK/host.log"
 		case $out in
-		*": block "*" at stream byte "*": payload crc32c mismatch"*)
+		*": block "*" at stream byte "*": payload xxh64 mismatch"*)
 			out=${out#*: block }
 			echo "${out%% *}"
 			return 0
