@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include "alloc.h"
 #include "place.h"
 #include "snapshot.h"
 
@@ -85,34 +86,6 @@ static int torpor_place_sort(struct torpor_place *pl, struct page *page)
 	return ret < 0 ? ret : 0;
 }
 
-/* A run of 1 << TORPOR_PLACE_ORDER pages, or one page when none is left. */
-static int torpor_place_take_run(struct torpor_place *pl, unsigned int *taken)
-{
-	unsigned int i, n = 1U << TORPOR_PLACE_ORDER;
-	struct page *page;
-	int ret = 0;
-
-	/* Only if one is free: compaction would cost more than it saves. */
-	page = alloc_pages(TORPOR_PLACE_GFP & ~__GFP_RECLAIM,
-			   TORPOR_PLACE_ORDER);
-	if (page) {
-		split_page(page, TORPOR_PLACE_ORDER);
-	} else {
-		page = alloc_page(TORPOR_PLACE_GFP);
-		n = 1;
-	}
-	if (!page)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		int err = torpor_place_sort(pl, page + i);
-
-		/* Each page is ours or freed: sort them all. */
-		ret = ret ?: err;
-	}
-	*taken = n;
-	return ret;
-}
-
 /**
  * torpor_place_alloc - allocate the frames the image will need
  * @pl: placement state
@@ -125,18 +98,25 @@ static int torpor_place_take_run(struct torpor_place *pl, unsigned int *taken)
  */
 int torpor_place_alloc(struct torpor_place *pl, u64 nr_pages)
 {
-	u64 have = 0;
-	unsigned int n;
+	struct page *page, *next;
+	unsigned long got;
+	LIST_HEAD(pages);
 	int ret;
 
-	while (have < nr_pages) {
-		ret = torpor_place_take_run(pl, &n);
-		if (ret)
-			return ret;
-		have += n;
-		cond_resched();
+	ret = torpor_alloc_pages(&pages, nr_pages, TORPOR_PLACE_GFP,
+				 TORPOR_PLACE_ORDER, &got);
+	if (ret)
+		return ret;
+	/* Sorted once all are in, so the bitmaps and the pool need no lock. */
+	list_for_each_entry_safe(page, next, &pages, lru) {
+		int err;
+
+		list_del(&page->lru);
+		err = torpor_place_sort(pl, page);
+		/* Each page is ours or freed: sort them all. */
+		ret = ret ?: err;
 	}
-	return 0;
+	return ret;
 }
 
 /*

@@ -27,6 +27,7 @@
 #include <linux/vmstat.h>
 #include <asm/page.h>
 
+#include "alloc.h"
 #include "ksyms.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -329,48 +330,27 @@ static int torpor_make_room(unsigned long *copies)
 /* Copies come in runs of this order where possible (see compress.c). */
 #define TORPOR_COPY_ORDER	5
 
-/*
- * A run of adjacent pages if one is free (no compaction for it), else one
- * page.  Adjacent copies of adjacent data pages let the compressors read
- * them in place, and there are fewer allocations.
- */
-static struct page *torpor_alloc_copy_run(unsigned int *n)
-{
-	struct page *page;
-
-	page = alloc_pages(TORPOR_COPY_GFP & ~__GFP_RECLAIM, TORPOR_COPY_ORDER);
-	if (page) {
-		split_page(page, TORPOR_COPY_ORDER);
-		*n = 1U << TORPOR_COPY_ORDER;
-		return page;
-	}
-	*n = 1;
-	return alloc_page(TORPOR_COPY_GFP);
-}
-
 /* The atomic copy overwrites every byte of them. */
 static int torpor_alloc_copies(unsigned long nr)
 {
-	unsigned int i, n;
+	unsigned long got;
 	struct page *page;
-	int err = 0;
+	LIST_HEAD(pages);
+	int err;
 
-	while (snap.nr_copies < nr) {
-		page = torpor_alloc_copy_run(&n);
-		if (!page)
-			return torpor_stats_fail(-ENOMEM,
-				"cannot set aside snapshot copies: %lu of %lu pages",
-				snap.nr_copies, nr);
-		/* Every page goes on the list, where release finds it. */
-		for (i = 0; i < n; i++) {
-			list_add_tail(&page[i].lru, &snap.copies);
-			snap.nr_copies++;
-			err = err ?: torpor_mark_own(page_to_pfn(&page[i]));
-		}
-		if (err)
+	err = torpor_alloc_pages(&pages, nr, TORPOR_COPY_GFP,
+				 TORPOR_COPY_ORDER, &got);
+	if (err)
+		return torpor_stats_fail(err,
+			"cannot set aside snapshot copies: %lu of %lu pages",
+			got, nr);
+	/* On the list first, where release finds every one of them. */
+	list_splice_tail(&pages, &snap.copies);
+	snap.nr_copies = got;
+	list_for_each_entry(page, &snap.copies, lru)
+		if (torpor_mark_own(page_to_pfn(page)))
 			return torpor_stats_fail(-ERANGE,
 				"copy page beyond System RAM");
-	}
 	return 0;
 }
 
