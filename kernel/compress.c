@@ -46,7 +46,7 @@ static const void *torpor_block_input(struct torpor_worker *w,
 	if (i == b->npages)
 		return b->src[0];
 	for (i = 0; i < b->npages; i++)
-		memcpy(w->staging + i * PAGE_SIZE, b->src[i], PAGE_SIZE);
+		copy_page(w->staging + i * PAGE_SIZE, (void *)b->src[i]);
 	return w->staging;
 }
 

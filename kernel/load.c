@@ -289,7 +289,6 @@ static struct torpor_job *torpor_job_get(struct torpor_loader *ld)
 static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job)
 {
 	struct torpor_block_head *h = &job->head;
-	u32 stored = le32_to_cpu(h->head_crc);
 	u32 npages = le32_to_cpu(h->npages);
 	u32 clen = le32_to_cpu(h->clen);
 	u64 first = le64_to_cpu(h->first_data_page);
@@ -299,8 +298,7 @@ static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job)
 		torpor_load_fail(ld, -EINVAL, "image block %llu: bad magic", job->nr);
 		return -EINVAL;
 	}
-	h->head_crc = 0;
-	if (torpor_crc32c(h, sizeof(*h)) != stored) {
+	if (!torpor_crc32c_self_ok(h, sizeof(*h), &h->head_crc)) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: head checksum mismatch",
 				 job->nr);
 		return -EBADMSG;

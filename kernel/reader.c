@@ -41,12 +41,9 @@ static int torpor_map_add(struct torpor_in *in, u64 stream_page, u64 dev_page,
 static int torpor_map_check(struct torpor_map_page *mp, unsigned int i,
 			    u64 mapped)
 {
-	u32 stored = le32_to_cpu(mp->head.crc);
-
 	if (le32_to_cpu(mp->head.magic) != TORPOR_MAP_MAGIC)
 		return torpor_stats_fail(-EINVAL, "map page %u: bad magic", i);
-	mp->head.crc = 0;
-	if (torpor_crc32c(mp, TORPOR_PAGE_SIZE) != stored)
+	if (!torpor_crc32c_self_ok(mp, TORPOR_PAGE_SIZE, &mp->head.crc))
 		return torpor_stats_fail(-EBADMSG, "map page %u: checksum mismatch", i);
 	if (!le32_to_cpu(mp->head.nr_extents) ||
 	    le32_to_cpu(mp->head.nr_extents) > TORPOR_MAP_EXTENTS ||

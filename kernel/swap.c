@@ -8,6 +8,8 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/gfp.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
@@ -20,6 +22,14 @@
 
 /* Pages handed to the block layer and not yet completed: 16 MiB. */
 #define TORPOR_MAX_IN_FLIGHT	4096
+
+/*
+ * Stream pages are allocated up to what can be in flight plus one open
+ * bio, then reused as their writes complete: with init_on_alloc (Debian's
+ * default) every fresh page is cleared first, and the writer would clear
+ * each page of the image once more before filling it.
+ */
+#define TORPOR_POOL_PAGES	(TORPOR_MAX_IN_FLIGHT + BIO_MAX_VECS)
 
 int torpor_swap_open(struct torpor_swap *sw)
 {
@@ -42,6 +52,7 @@ int torpor_swap_open(struct torpor_swap *sw)
 					 MAJOR(sw->dev), MINOR(sw->dev));
 	atomic_set(&sw->pages_in_flight, 0);
 	atomic_set(&sw->error, 0);
+	init_llist_head(&sw->written);
 	return 0;
 }
 
@@ -70,11 +81,29 @@ static void torpor_swap_free_slots(struct torpor_swap *sw)
 	sw->nr_runs = 0;
 }
 
+/* A page whose write completed, or NULL. */
+static struct page *torpor_swap_reuse(struct torpor_swap *sw)
+{
+	struct llist_node *node;
+
+	if (!sw->spare)
+		sw->spare = llist_del_all(&sw->written);
+	node = sw->spare;
+	if (!node)
+		return NULL;
+	sw->spare = node->next;
+	return virt_to_page(node);
+}
+
 /* With @keep false, every slot taken goes back to the allocator. */
 void torpor_swap_close(struct torpor_swap *sw, bool keep)
 {
+	struct page *page;
+
 	torpor_swap_submit(sw);
 	torpor_swap_wait(sw, 1);
+	while ((page = torpor_swap_reuse(sw)))
+		__free_page(page);
 	if (!keep)
 		torpor_swap_free_slots(sw);
 	torpor_bdev_close(&sw->bdev);
@@ -146,26 +175,38 @@ static void torpor_swap_end_io(struct bio *bio)
 
 	if (bio->bi_status)
 		atomic_cmpxchg(&sw->error, 0, -EIO);
+	/* The page's own bytes link it: they have been written. */
 	bio_for_each_segment_all(bv, bio, iter) {
-		__free_page(bv->bv_page);
+		llist_add(page_address(bv->bv_page), &sw->written);
 		pages++;
 	}
 	bio_put(bio);
-	/* A waiter may free @sw once the count drops: wake by address only. */
-	if (atomic_sub_return(pages, &sw->pages_in_flight) < TORPOR_MAX_IN_FLIGHT)
-		wake_up_var(&sw->pages_in_flight);
+	/*
+	 * Both the writer waiting for a page and one waiting for fewer pages
+	 * in flight watch the count.  A waiter may free @sw once it drops:
+	 * wake by address only.
+	 */
+	atomic_sub(pages, &sw->pages_in_flight);
+	/* wake_up_var() checks for waiters: order the count before that. */
+	smp_mb__after_atomic();
+	wake_up_var(&sw->pages_in_flight);
 }
 
 struct page *torpor_swap_page_alloc(struct torpor_swap *sw)
 {
-	struct page *page = alloc_page(GFP_NOIO | __GFP_NOWARN);
+	struct page *page = torpor_swap_reuse(sw);
 
+	if (!page && sw->nr_pool < TORPOR_POOL_PAGES) {
+		page = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		sw->nr_pool += !!page;
+	}
 	if (page)
 		return page;
-	/* Pages under write come back as their I/O completes. */
 	torpor_swap_submit(sw);
-	torpor_swap_wait(sw, 1);
-	return alloc_page(GFP_NOIO | __GFP_HIGH);
+	wait_var_event(&sw->pages_in_flight,
+		       !llist_empty(&sw->written) ||
+		       !atomic_read(&sw->pages_in_flight));
+	return torpor_swap_reuse(sw) ?: alloc_page(GFP_NOIO | __GFP_HIGH);
 }
 
 /*

@@ -8,8 +8,8 @@
 #define _TORPOR_SWAP_H
 
 #include <linux/blk_types.h>
+#include <linux/llist.h>
 #include <linux/types.h>
-#include <linux/wait.h>
 
 struct page;
 
@@ -35,7 +35,11 @@ struct torpor_swap {
 	atomic_t pages_in_flight;
 	atomic_t error;
 	bool error_recorded;		/* in the stats, by the writer */
-	wait_queue_head_t wait;
+
+	/* Pages whose writes completed, for the writer to fill again. */
+	struct llist_head written;
+	struct llist_node *spare;	/* taken off @written by the writer */
+	unsigned int nr_pool;		/* allocated by torpor_swap_page_alloc */
 };
 
 int torpor_swap_open(struct torpor_swap *sw);
