@@ -89,9 +89,16 @@ bench: modules tool
 
 # $(call check_group,NAME,COMMAND): run COMMAND with its output in
 # $(CHECK)/NAME.log, print one result line and record the outcome, so
-# that check goes on after a failure.
+# that check goes on after a failure.  A failure that is the emulator's
+# (EMULATOR_FAULT says which) is said out loud and run once more, its
+# log kept as NAME.first.log.
+EMULATOR_FAULT := tools/testing/selftests/torpor/emulator-fault
 define check_group
-	@if ( $(2) ) >$(CHECK)/$(1).log 2>&1; then \
+	@if ( $(2) ) >$(CHECK)/$(1).log 2>&1 || \
+	    { fault=$$($(EMULATOR_FAULT) $(CHECK)/$(1).log) && \
+	      mv $(CHECK)/$(1).log $(CHECK)/$(1).first.log && \
+	      echo "# $(1): $$fault; running it once more" && \
+	      ( $(2) ) >$(CHECK)/$(1).log 2>&1; }; then \
 		echo "ok - $(1)"; echo pass >>$(CHECK)/results; \
 	else \
 		echo "not ok - $(1) ($(CHECK:$(CURDIR)/%=%)/$(1).log)"; \
