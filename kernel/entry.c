@@ -72,13 +72,16 @@ int torpor_entry_parse_resume(const char *str, dev_t *dev, sector_t *offset)
  * Like the kernel, the resume device is also where the next hibernation
  * writes its image.
  *
- * Return: 0 if there was no image, -errno if the image was refused (and
- * logged); never returns when an image is restored.
+ * Return: 0 if there was no image or hibernation is not allowed (as the
+ * kernel's resume, it then does nothing), -errno if the image was refused
+ * (and logged); never returns when an image is restored.
  */
 int torpor_entry_resume(dev_t dev, sector_t offset)
 {
 	unsigned int sleep_flags;
 
+	if (!torpor_ksym.hibernation_available())
+		return 0;
 	sleep_flags = lock_system_sleep();
 	*torpor_ksym.swsusp_resume_device = dev;
 	*torpor_ksym.swsusp_resume_block = offset;
@@ -96,8 +99,6 @@ static ssize_t torpor_entry_resume_store(struct kobject *kobj,
 	dev_t dev;
 	int err;
 
-	if (!torpor_ksym.hibernation_available())
-		return n;
 	device = kstrndup(buf, n, GFP_KERNEL);
 	if (!device)
 		return -ENOMEM;

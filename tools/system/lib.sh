@@ -35,7 +35,8 @@
 #	                          lines and none of the kernel's own
 #	                          hibernation
 #	expect_resumed            the last boot resumed the image with torpor
-#	                          from the initramfs and the resumed stage passed
+#	                          from the initramfs, as torpor loaded (before
+#	                          its livepatch), and the resumed stage passed
 #	root_raw                  $WORK/root.raw: the guest's root disk as the
 #	                          last boot left it (raw, journal replayed)
 #	guest_initramfs RELEASE OUT CONF
@@ -188,12 +189,22 @@ expect_hibernated()
 	echo "# $(grep -o -m 1 'torpor: image written: .*' "$LOG")"
 }
 
+# The initramfs hook found the resume device and torpor resumed while it
+# loaded: the boot kernel never enabled torpor's livepatch.
+expect_resumed_at_load()
+{
+	awk '/torpor: resuming image of/ { exit found }
+	     /livepatch: enabling patch .torpor./ { found = 1 }' "$LOG" ||
+		boot_failed "torpor enabled its livepatch before resuming: the hook did not pass resume= at load"
+}
+
 expect_resumed()
 {
 	expect_pass
 	expect_console 'torpor: resuming image of' 'torpor: image loaded in [0-9]+ ms' \
 		'torpor: resumed: image loaded'
 	expect_console_clean
+	expect_resumed_at_load
 	echo "# $(grep -o -m 1 'torpor: image loaded in .*' "$LOG")"
 }
 

@@ -292,16 +292,22 @@ stage_hibernate()
 	log "bench: verified"
 }
 
-# On success this never returns: the image's stage goes on.
+# On success this never returns: the image's stage goes on.  Each method
+# is asked as its initramfs asks: torpor at load (the initramfs-tools hook
+# does that when the device is there), swsusp through /sys/power/resume.
 stage_resume()
 {
-	local dev
+	local dev devno
 
 	dev=$(disk_dev swap)
+	devno=$(cat "/sys/block/${dev#/dev/}/dev")
 	bench_lz4
-	[ "$(karg harness.bench_method)" != torpor ] || load_torpor
 	log "bench: resuming from $dev"
-	cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume ||
-		fail "resume refused: $(dmesg | grep -E 'torpor:|PM:' | tail -n 1)"
+	if [ "$(karg harness.bench_method)" = torpor ]; then
+		load_torpor resume="$devno"
+	else
+		echo "$devno" >/sys/power/resume ||
+			fail "resume refused: $(dmesg | grep -E 'PM:' | tail -n 1)"
+	fi
 	fail "no image resumed from $dev: $(dmesg | grep -E 'torpor:|PM:' | tail -n 3 | tr '\n' ' ')"
 }
