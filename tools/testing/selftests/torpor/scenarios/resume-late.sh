@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # resume-late: a resume asked for after the system has left its
-# initramfs must not happen (the file systems mounted since would no
-# longer match the restored memory), and must not cost the image.
-# Boot 1 hibernates with a small workload.  Boot 2 loads torpor and, from
+# initramfs, or in a boot that does not allow hibernation, must not
+# happen (the file systems mounted since would no longer match the
+# restored memory; nohibernate means no image is restored), and must not
+# cost the image.
+# Boot 1 hibernates with a small workload.  Boot 2, with nohibernate on
+# the command line, loads torpor with resume= and writes the swap disk to
+# /sys/power/resume: both do nothing, the image stays.  Boot 3 loads torpor and, from
 # a process whose root is another file system (a tmpfs it chroots into,
 # as after switch_root), writes the swap disk to /sys/power/resume: the
 # write must fail with EBUSY, naming the reason, with the image left in
@@ -18,6 +22,9 @@ plan()
 	swap=$(disk_path swap)
 	boot hibernate timeout=300 append="$APPEND"
 	expect_poweroff
+	host_run "$TORPOR" verify "$swap"
+	boot nohibernate timeout=300 append="$APPEND nohibernate"
+	expect_pass
 	host_run "$TORPOR" verify "$swap"
 	boot resume timeout=300 append="$APPEND"
 	expect_pass
@@ -38,6 +45,22 @@ stage_hibernate()
 	workload_check
 	expect_swap_again "$dev" active
 	check_dmesg_clean
+}
+
+# Hibernation not allowed: neither the module parameter nor
+# /sys/power/resume looks at the image.
+stage_nohibernate()
+{
+	local dev devno
+
+	dev=$(disk_dev swap)
+	devno=$(block_devno "$dev")
+	load_torpor resume="$devno"
+	echo "$devno" >/sys/power/resume ||
+		fail "/sys/power/resume refused the device under nohibernate: $(last_torpor_line)"
+	! dmesg | grep -q 'torpor: resuming image' ||
+		fail "torpor looked at the image under nohibernate: $(last_torpor_line)"
+	expect_image_sig "$dev"
 }
 
 # A tmpfs root with a shell and /sys, as a system past switch_root has.
