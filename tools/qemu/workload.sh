@@ -71,23 +71,35 @@ workload_hog_field()
 	cut -d ' ' -f "$1" "$WORKLOAD_DIR/hog.status"
 }
 
-workload_start_hog()
+# workload_wait_hog ALIVE: record memhog's size and wait for its first
+# status line; ALIVE (a command) fails the stage if memhog has gone.
+workload_wait_hog()
 {
 	local tries=1200
 
-	memhog "$WORKLOAD_ANON_MIB" "$WORKLOAD_DIR/hog.status" \
-		>"$WORKLOAD_DIR/hog.log" 2>&1 &
-	echo $! >"$WORKLOAD_DIR/hog.pid"
 	echo "$WORKLOAD_ANON_MIB" >"$WORKLOAD_DIR/hog.mib"
 	while [ ! -f "$WORKLOAD_DIR/hog.status" ] && [ $tries -gt 0 ]; do
-		kill -0 "$(cat "$WORKLOAD_DIR/hog.pid")" 2>/dev/null ||
-			fail "memhog exited: $(cat "$WORKLOAD_DIR/hog.log")"
+		"$1"
 		sleep 0.1
 		tries=$((tries - 1))
 	done
 	[ -f "$WORKLOAD_DIR/hog.status" ] ||
 		fail "memhog did not fill $WORKLOAD_ANON_MIB MiB in 120 s"
 	workload_hog_field 1 >"$WORKLOAD_DIR/hog.start"
+}
+
+workload_hog_alive()
+{
+	kill -0 "$(cat "$WORKLOAD_DIR/hog.pid")" 2>/dev/null ||
+		fail "memhog exited: $(cat "$WORKLOAD_DIR/hog.log")"
+}
+
+workload_start_hog()
+{
+	memhog "$WORKLOAD_ANON_MIB" "$WORKLOAD_DIR/hog.status" \
+		>"$WORKLOAD_DIR/hog.log" 2>&1 &
+	echo $! >"$WORKLOAD_DIR/hog.pid"
+	workload_wait_hog workload_hog_alive
 }
 
 workload_start()

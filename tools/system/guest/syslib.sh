@@ -42,26 +42,21 @@ expect_torpor_ready()
 	report sleep_config "disk=$(cat /sys/power/disk) resume=$(cat /sys/power/resume) offset=$(cat /sys/power/resume_offset)"
 }
 
+worker_alive()
+{
+	systemctl -q is-active "$WORKER" ||
+		fail "$WORKER stopped: $(journalctl -b -u "$WORKER" -o cat | tail -n 3)"
+}
+
 # The live process is a systemd service here (a user's daemon), not a
 # child of the stage: its PID is the service's MainPID.
 workload_start_hog()
 {
-	local tries=1200
-
 	systemd-run --quiet --unit="$WORKER" --property=Type=simple \
 		"$DIR/memhog" "$WORKLOAD_ANON_MIB" "$WORKLOAD_DIR/hog.status" ||
 		fail "systemd-run $WORKER failed"
 	systemctl show -p MainPID --value "$WORKER" >"$WORKLOAD_DIR/hog.pid"
-	echo "$WORKLOAD_ANON_MIB" >"$WORKLOAD_DIR/hog.mib"
-	while [ ! -f "$WORKLOAD_DIR/hog.status" ] && [ $tries -gt 0 ]; do
-		systemctl -q is-active "$WORKER" ||
-			fail "$WORKER stopped: $(journalctl -b -u "$WORKER" -o cat | tail -n 3)"
-		sleep 0.1
-		tries=$((tries - 1))
-	done
-	[ -f "$WORKLOAD_DIR/hog.status" ] ||
-		fail "memhog did not fill $WORKLOAD_ANON_MIB MiB in 120 s"
-	workload_hog_field 1 >"$WORKLOAD_DIR/hog.start"
+	workload_wait_hog worker_alive
 	report worker "$WORKER MainPID $(cat "$WORKLOAD_DIR/hog.pid") round $(cat "$WORKLOAD_DIR/hog.start")"
 }
 
