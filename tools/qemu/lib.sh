@@ -38,6 +38,8 @@
 
 ROOT=$(cd "$HARNESS/../.." && pwd)
 BUILD=$ROOT/build
+# shellcheck source=tools/versions.sh
+. "$ROOT/tools/versions.sh"
 KERNELS=$BUILD/kernels
 SCENARIOS=$ROOT/tools/testing/selftests/torpor/scenarios
 TAIL_LINES=40
@@ -340,9 +342,7 @@ harness_vars()
 harness_setup()
 {
 	harness_vars "$@"
-	[[ -f $BUILD/versions.mk ]] || harness_die "no build/versions.mk (run make deps)"
-	KVER_61=$(sed -n 's/^KVER_61 := //p' "$BUILD/versions.mk")
-	KVER_612=$(sed -n 's/^KVER_612 := //p' "$BUILD/versions.mk")
+	read_versions || harness_die "no build/versions.mk (run make deps)"
 	[[ -f $KERNELS/$KERNEL/.extracted ]] ||
 		harness_die "no extracted kernel $KERNEL in $KERNELS (run make deps)"
 	if [[ $SCENARIO == */* ]]; then

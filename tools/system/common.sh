@@ -3,6 +3,9 @@
 # What the system tests' image builder (rootfs), its checks (check-dkms)
 # and the runs (run, lib.sh) share.  Sourced by bash; ROOT is the checkout.
 
+# shellcheck source=tools/versions.sh
+. "$ROOT/tools/versions.sh"
+
 SYSTEM_OUT=$ROOT/build/system
 DEBS=$SYSTEM_OUT/debs
 
@@ -30,14 +33,4 @@ in_chroot()
 		exec chroot "$r" /usr/bin/env -i HOME=/root LC_ALL=C \
 			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 			DEBIAN_FRONTEND=noninteractive "$@"' sh "$dir" "$DEBS" "$@"
-}
-
-# The versions of build/versions.mk as KVER_61 and KVER_612.
-read_versions()
-{
-	local mk=$ROOT/build/versions.mk
-
-	[[ -f $mk ]] || { echo "no build/versions.mk (run make deps)" >&2; return 1; }
-	KVER_61=$(sed -n 's/^KVER_61 := //p' "$mk")
-	KVER_612=$(sed -n 's/^KVER_612 := //p' "$mk")
 }
