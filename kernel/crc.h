@@ -2,17 +2,27 @@
 /*
  * The image format's checksums.  Structures carry standard crc32c
  * (Castagnoli), inverted in and out, so crc32c("123456789") is 0xe3069283.
+ *
+ * The structures are small, so vmlinux's table-driven __crc32c_le() is
+ * fast enough, and it spares every initramfs libcrc32c, the crypto API's
+ * crc32c and a driver for it.
  */
 #ifndef _TORPOR_CRC_H
 #define _TORPOR_CRC_H
 
-#include <linux/crc32c.h>
+#include <linux/crc32.h>
 #include <linux/types.h>
 #include <linux/xxhash.h>
 
+/* Raw crc32c of @buf continuing @crc: no inversion in or out. */
+static inline u32 torpor_crc32c_update(u32 crc, const void *buf, size_t len)
+{
+	return __crc32c_le(crc, buf, len);
+}
+
 static inline u32 torpor_crc32c(const void *buf, size_t len)
 {
-	return ~crc32c(~0u, buf, len);
+	return ~torpor_crc32c_update(~0u, buf, len);
 }
 
 /*

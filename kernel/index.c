@@ -3,10 +3,10 @@
  * The index is built while the snapshot is walked, in pages that later
  * become stream pages as they are, so it needs no second copy.
  */
-#include <linux/crc32c.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 
+#include "crc.h"
 #include "index.h"
 #include "ostream.h"
 #include "stats.h"
@@ -97,7 +97,7 @@ int torpor_index_write(struct torpor_index *idx, struct torpor_ostream *out,
 		page = list_first_entry(&idx->pages, struct page, lru);
 		list_del(&page->lru);
 		len = min_t(u64, left, PAGE_SIZE);
-		c = crc32c(c, page_address(page), len);
+		c = torpor_crc32c_update(c, page_address(page), len);
 		left -= len;
 		err = torpor_ostream_put_page(out, page);
 		if (err)

@@ -10,7 +10,6 @@
  */
 
 #include <linux/bitmap.h>
-#include <linux/crc32c.h>
 #include <linux/gfp.h>
 #include <linux/ioport.h>
 #include <linux/jump_label.h>
@@ -28,6 +27,7 @@
 #include <asm/page.h>
 
 #include "alloc.h"
+#include "crc.h"
 #include "ksyms.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -120,7 +120,7 @@ static void torpor_ram_map_add(unsigned long start, unsigned long end,
 
 	map->ranges++;
 	map->pages += end - start;
-	map->crc = crc32c(map->crc, pair, sizeof(pair));
+	map->crc = torpor_crc32c_update(map->crc, pair, sizeof(pair));
 	map->max_pfn = max_t(u64, map->max_pfn, end);
 }
 

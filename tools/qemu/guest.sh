@@ -274,8 +274,8 @@ harness_insmod()
 	*-*) name=$(echo "$name" | tr - _) ;;
 	esac
 	[ -d "/sys/module/$name" ] && return 0
-	# A failing optional module (crc32c-intel on a CPU without SSE4.2)
-	# is not fatal; whatever really needed it fails loudly later.
+	# A failing optional module (a driver for a CPU feature the guest
+	# lacks) is not fatal; whatever really needed it fails loudly later.
 	insmod "$1" || log "could not load $1"
 }
 
