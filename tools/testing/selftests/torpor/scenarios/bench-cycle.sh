@@ -222,10 +222,10 @@ bench_setup()
 	torpor)
 		run swapon "$dev"
 		load_torpor
-		cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
+		block_devno "$dev" >/sys/power/resume
 		;;
 	swsusp | swsusp-lz4)
-		cat "/sys/block/${dev#/dev/}/dev" >/sys/power/resume
+		block_devno "$dev" >/sys/power/resume
 		run swapon "$dev"
 		;;
 	*)
@@ -300,7 +300,7 @@ stage_resume()
 	local dev devno
 
 	dev=$(disk_dev swap)
-	devno=$(cat "/sys/block/${dev#/dev/}/dev")
+	devno=$(block_devno "$dev")
 	bench_lz4
 	log "bench: resuming from $dev"
 	if [ "$(karg harness.bench_method)" = torpor ]; then

@@ -7,12 +7,12 @@
 # cost the image.
 # Boot 1 hibernates with a small workload.  Boot 2, with nohibernate on
 # the command line, loads torpor with resume= and writes the swap disk to
-# /sys/power/resume: both do nothing, the image stays.  Boot 3 loads torpor and, from
-# a process whose root is another file system (a tmpfs it chroots into,
-# as after switch_root), writes the swap disk to /sys/power/resume: the
-# write must fail with EBUSY, naming the reason, with the image left in
-# place.  The same request from the initramfs' root then resumes it and
-# the workload checks out.
+# /sys/power/resume: both do nothing, the image stays.  Boot 3 loads
+# torpor and, from a process whose root is another file system (a tmpfs
+# it chroots into, as after switch_root), writes the swap disk to
+# /sys/power/resume: the write must fail with EBUSY, naming the reason,
+# with the image left in place.  The same request from the initramfs'
+# root then resumes it and the workload checks out.
 
 plan()
 {
