@@ -7,7 +7,6 @@
  * buffer from which each page is copied to its place.  The first failure
  * stops everything and is reported with the block it happened in.
  */
-#include <linux/bitmap.h>
 #include <linux/cpumask.h>
 #include <linux/lz4.h>
 #include <linux/mm.h>
@@ -17,11 +16,14 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "bits.h"
 #include "load.h"
 #include "place.h"
 #include "crc.h"
 #include "stats.h"
 #include "reader.h"
+#include "snapshot.h"
+#include "torpor_image_check.h"
 
 struct torpor_loader;
 
@@ -51,30 +53,80 @@ struct torpor_loader {
 	atomic_t error;
 };
 
+/*
+ * The index against this boot's System RAM, both ascending: every frame
+ * must be RAM here, as the image kernel's was (the RAM maps matched), or
+ * the copy home would write into a hole, MMIO or firmware.  Adjacent
+ * ranges count as one (memory blocks of hotplugged RAM are separate).
+ */
+struct torpor_ram_check {
+	const struct torpor_extent *ext;
+	u64 n, i;			/* extents, the next to check */
+	unsigned long start, end;	/* RAM run being gathered */
+	u64 bad;			/* first frame found outside RAM */
+	bool failed;
+};
+
+static void torpor_ram_check_run(struct torpor_ram_check *c)
+{
+	while (!c->failed && c->i < c->n) {
+		u64 pfn = le64_to_cpu(c->ext[c->i].pfn);
+		u64 end = pfn + le32_to_cpu(c->ext[c->i].count);
+
+		if (pfn >= c->end)
+			return;
+		c->failed = pfn < c->start || end > c->end;
+		c->bad = pfn < c->start ? pfn : c->end;
+		if (!c->failed)
+			c->i++;
+	}
+}
+
+static void torpor_ram_check_range(unsigned long start, unsigned long end,
+				   void *arg)
+{
+	struct torpor_ram_check *c = arg;
+
+	if (start != c->end) {
+		torpor_ram_check_run(c);
+		c->start = start;
+	}
+	c->end = end;
+}
+
+static int torpor_index_ram(const struct torpor_extent *ext, u64 n)
+{
+	struct torpor_ram_check c = { .ext = ext, .n = n };
+
+	torpor_walk_ram(torpor_ram_check_range, &c);
+	torpor_ram_check_run(&c);
+	if (!c.failed && c.i < n) {
+		c.failed = true;
+		c.bad = le64_to_cpu(ext[c.i].pfn);
+	}
+	if (!c.failed)
+		return 0;
+	return torpor_stats_fail(-EINVAL, "image refused: index: extent %llu (pfns %llu+%u): frame %llu (address 0x%llx) is not System RAM of this boot",
+				 c.i, le64_to_cpu(ext[c.i].pfn),
+				 le32_to_cpu(ext[c.i].count), c.bad,
+				 c.bad << PAGE_SHIFT);
+}
+
 static int torpor_index_check(const struct torpor_image_header *h,
 			      const struct torpor_extent *ext, u64 n)
 {
-	u64 i, end = 0, pages = 0, zero = 0, max_pfn = le64_to_cpu(h->max_pfn);
+	struct torpor_index_sums sums = { };
+	char why[TORPOR_ERROR_MSG_LEN];
+	u64 i;
 
-	for (i = 0; i < n; i++) {
-		u64 pfn = le64_to_cpu(ext[i].pfn);
-		u32 count = le32_to_cpu(ext[i].count);
-		u32 flags = le32_to_cpu(ext[i].flags);
-
-		if (!count || flags & ~TORPOR_EXTENT_ZERO || pfn < end ||
-		    pfn > max_pfn || count > max_pfn - pfn)
-			return torpor_stats_fail(-EINVAL, "image index: extent %llu (pfn %llu+%u) is invalid",
-						 i, pfn, count);
-		end = pfn + count;
-		pages += count;
-		if (flags & TORPOR_EXTENT_ZERO)
-			zero += count;
-	}
-	if (pages != le64_to_cpu(h->nr_pages) ||
-	    zero != le64_to_cpu(h->nr_zero_pages))
-		return torpor_stats_fail(-EINVAL, "image index: %llu pages (%llu zero) differ from the header",
-					 pages, zero);
-	return 0;
+	for (i = 0; i < n; i++)
+		if (torpor_check_extent(h, &ext[i], i, &sums, why, sizeof(why)))
+			goto refuse;
+	if (torpor_check_index_sums(h, &sums, why, sizeof(why)))
+		goto refuse;
+	return torpor_index_ram(ext, n);
+refuse:
+	return torpor_stats_fail(-EINVAL, "image refused: %s", why);
 }
 
 /**
@@ -96,9 +148,9 @@ int torpor_load_index(struct torpor_in *in, struct torpor_extent **extp)
 	ret = torpor_reader_read(in, ext, le64_to_cpu(in->hdr.index_offset),
 				 npages);
 	if (ret)
-		ret = torpor_stats_fail(ret, "image index: read error");
+		ret = torpor_stats_fail(ret, "image refused: index: read error");
 	else if (torpor_crc32c(ext, len) != le32_to_cpu(in->hdr.index_crc))
-		ret = torpor_stats_fail(-EBADMSG, "image index: checksum mismatch");
+		ret = torpor_stats_fail(-EBADMSG, "image refused: index: crc32c mismatch");
 	else
 		ret = torpor_index_check(&in->hdr, ext, n);
 	if (ret) {
@@ -233,7 +285,7 @@ static void torpor_loader_free(struct torpor_loader *ld)
 		kvfree(ld->jobs[i].out);
 	}
 	kfree(ld->jobs);
-	bitmap_free(ld->seen);
+	torpor_bits_free(ld->seen);
 }
 
 static int torpor_loader_init(struct torpor_loader *ld, struct torpor_in *in,
@@ -251,7 +303,7 @@ static int torpor_loader_init(struct torpor_loader *ld, struct torpor_in *in,
 	spin_lock_init(&ld->lock);
 	INIT_LIST_HEAD(&ld->free);
 	init_waitqueue_head(&ld->wait);
-	ld->seen = bitmap_zalloc(ld->nr_data, GFP_KERNEL);
+	ld->seen = torpor_bits_alloc(ld->nr_data);
 	ld->nr_jobs = 2 * num_online_cpus() + 1;
 	ld->jobs = kcalloc(ld->nr_jobs, sizeof(*ld->jobs), GFP_KERNEL);
 	ld->wq = alloc_workqueue("torpor_load", WQ_UNBOUND, num_online_cpus());
@@ -286,13 +338,12 @@ static struct torpor_job *torpor_job_get(struct torpor_loader *ld)
 	return job;
 }
 
-static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job)
+static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job,
+			     u64 pos)
 {
 	struct torpor_block_head *h = &job->head;
-	u32 npages = le32_to_cpu(h->npages);
-	u32 clen = le32_to_cpu(h->clen);
-	u64 first = le64_to_cpu(h->first_data_page);
-	size_t raw = npages * PAGE_SIZE;
+	u64 left = le64_to_cpu(ld->in->hdr.data_bytes) - pos;
+	char why[TORPOR_ERROR_MSG_LEN];
 
 	if (le32_to_cpu(h->magic) != TORPOR_BLOCK_MAGIC) {
 		torpor_load_fail(ld, -EINVAL, "image block %llu: bad magic", job->nr);
@@ -303,10 +354,9 @@ static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job)
 				 job->nr);
 		return -EBADMSG;
 	}
-	if (!npages || npages > ld->block_pages || first > ld->nr_data ||
-	    npages > ld->nr_data - first || !clen || clen > raw) {
-		torpor_load_fail(ld, -EINVAL, "image block %llu: %u pages from data page %llu in %u bytes do not fit the image",
-				 job->nr, npages, first, clen);
+	if (torpor_check_block_head(&ld->in->hdr, h, left, why, sizeof(why))) {
+		torpor_load_fail(ld, -EINVAL, "image block %llu at stream byte %llu: %s",
+				 job->nr, pos - sizeof(*h), why);
 		return -EINVAL;
 	}
 	return 0;
@@ -325,7 +375,7 @@ static int torpor_load_block(struct torpor_loader *ld, struct torpor_reader *rd,
 	ret = torpor_reader_copy(rd, &job->head, sizeof(job->head));
 	if (ret)
 		goto read_error;
-	ret = torpor_head_check(ld, job);
+	ret = torpor_head_check(ld, job, rd->pos);
 	if (ret)
 		goto put;
 	ret = torpor_reader_copy(rd, job->in, le32_to_cpu(job->head.clen));
@@ -348,6 +398,7 @@ static int torpor_load_stream(struct torpor_loader *ld)
 {
 	u64 nr, nr_blocks = le64_to_cpu(ld->in->hdr.nr_blocks);
 	struct torpor_reader rd;
+	unsigned long seen;
 	int ret;
 
 	ret = torpor_reader_open(&rd, ld->in);
@@ -359,11 +410,11 @@ static int torpor_load_stream(struct torpor_loader *ld)
 	flush_workqueue(ld->wq);
 	torpor_reader_close(&rd);
 	ret = ret ?: atomic_read(&ld->error);
+	seen = torpor_bits_weight(ld->seen, ld->nr_data);
 	if (!ret && (rd.pos != le64_to_cpu(ld->in->hdr.data_bytes) ||
-		     bitmap_weight(ld->seen, ld->nr_data) != ld->nr_data))
-		ret = torpor_stats_fail(-EINVAL, "image blocks: %llu bytes carry %u of %llu data pages",
-					rd.pos, bitmap_weight(ld->seen, ld->nr_data),
-					ld->nr_data);
+		     seen != ld->nr_data))
+		ret = torpor_stats_fail(-EINVAL, "image blocks: %llu bytes carry %lu of %llu data pages",
+					rd.pos, seen, ld->nr_data);
 	return ret;
 }
 

@@ -8,13 +8,13 @@
  * copy, so they can also carry the copy list, the page tables and the
  * trampoline.
  */
-#include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "alloc.h"
+#include "bits.h"
 #include "place.h"
 #include "snapshot.h"
 
@@ -35,13 +35,13 @@ int torpor_place_init(struct torpor_place *pl, unsigned long max_pfn,
 	memset(pl, 0, sizeof(*pl));
 	INIT_LIST_HEAD(&pl->pool);
 	pl->max_pfn = max_pfn;
-	pl->image = kvcalloc(BITS_TO_LONGS(max_pfn), sizeof(long), GFP_KERNEL);
-	pl->ours = kvcalloc(BITS_TO_LONGS(max_pfn), sizeof(long), GFP_KERNEL);
+	pl->image = torpor_bits_alloc(max_pfn);
+	pl->ours = torpor_bits_alloc(max_pfn);
 	if (!pl->image || !pl->ours)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
-		bitmap_set(pl->image, le64_to_cpu(ext[i].pfn),
-			   le32_to_cpu(ext[i].count));
+		torpor_bits_set(pl->image, le64_to_cpu(ext[i].pfn),
+				le32_to_cpu(ext[i].count));
 	return 0;
 }
 
@@ -248,7 +248,7 @@ void torpor_place_free(struct torpor_place *pl)
 		for_each_set_bit(pfn, pl->ours, pl->max_pfn)
 			__free_page(pfn_to_page(pfn));
 	kvfree(pl->dest);
-	kvfree(pl->ours);
-	kvfree(pl->image);
+	torpor_bits_free(pl->ours);
+	torpor_bits_free(pl->image);
 	memset(pl, 0, sizeof(*pl));
 }

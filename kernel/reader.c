@@ -16,6 +16,7 @@
 #include "crc.h"
 #include "stats.h"
 #include "reader.h"
+#include "torpor_image_check.h"
 
 #define TORPOR_SECTORS_PER_PAGE	(TORPOR_PAGE_SIZE >> SECTOR_SHIFT)
 
@@ -38,17 +39,29 @@ static int torpor_map_add(struct torpor_in *in, u64 stream_page, u64 dev_page,
 	return 0;
 }
 
-static int torpor_map_check(struct torpor_map_page *mp, unsigned int i,
-			    u64 mapped)
+/* Logs @why with the refusal's words; returns @err. */
+static int torpor_map_fail(int err, const char *why)
 {
-	if (le32_to_cpu(mp->head.magic) != TORPOR_MAP_MAGIC)
-		return torpor_stats_fail(-EINVAL, "map page %u: bad magic", i);
-	if (!torpor_crc32c_self_ok(mp, TORPOR_PAGE_SIZE, &mp->head.crc))
-		return torpor_stats_fail(-EBADMSG, "map page %u: checksum mismatch", i);
-	if (!le32_to_cpu(mp->head.nr_extents) ||
-	    le32_to_cpu(mp->head.nr_extents) > TORPOR_MAP_EXTENTS ||
-	    le64_to_cpu(mp->head.first_stream_page) != mapped)
-		return torpor_stats_fail(-EINVAL, "map page %u: inconsistent extents", i);
+	return torpor_stats_fail(err, "image refused: %s", why);
+}
+
+static int torpor_map_check(struct torpor_map_page *mp, unsigned int i,
+			    u64 at, u64 mapped)
+{
+	char why[TORPOR_ERROR_MSG_LEN];
+
+	if (le32_to_cpu(mp->head.magic) != TORPOR_MAP_MAGIC) {
+		snprintf(why, sizeof(why), "map page %u at device page %llu: bad magic 0x%08x (expected 0x%08x)",
+			 i, at, le32_to_cpu(mp->head.magic), TORPOR_MAP_MAGIC);
+		return torpor_map_fail(-EINVAL, why);
+	}
+	if (!torpor_crc32c_self_ok(mp, TORPOR_PAGE_SIZE, &mp->head.crc)) {
+		snprintf(why, sizeof(why), "map page %u at device page %llu: crc32c mismatch",
+			 i, at);
+		return torpor_map_fail(-EBADMSG, why);
+	}
+	if (torpor_check_map_head(mp, i, mapped, why, sizeof(why)))
+		return torpor_map_fail(-EINVAL, why);
 	return 0;
 }
 
@@ -56,23 +69,21 @@ static int torpor_map_extents(struct torpor_in *in,
 			      const struct torpor_map_page *mp, unsigned int i,
 			      u64 *mapped)
 {
-	u64 stream_pages = le64_to_cpu(in->hdr.stream_pages);
 	u32 e, n = le32_to_cpu(mp->head.nr_extents);
+	char why[TORPOR_ERROR_MSG_LEN];
 	int ret;
 
 	for (e = 0; e < n; e++) {
-		u64 dev_page = le64_to_cpu(mp->extents[e].dev_page);
-		u32 count = le32_to_cpu(mp->extents[e].count);
+		const struct torpor_map_extent *ext = &mp->extents[e];
 
-		if (!count || !dev_page || dev_page >= in->dev_pages ||
-		    count > in->dev_pages - dev_page ||
-		    count > stream_pages - *mapped)
-			return torpor_stats_fail(-EINVAL, "map page %u extent %u: outside the device or the stream",
-						 i, e);
-		ret = torpor_map_add(in, *mapped, dev_page, count);
+		if (torpor_check_map_extent(&in->hdr, ext, i, e, *mapped,
+					    in->dev_pages, why, sizeof(why)))
+			return torpor_map_fail(-EINVAL, why);
+		ret = torpor_map_add(in, *mapped, le64_to_cpu(ext->dev_page),
+				     le32_to_cpu(ext->count));
 		if (ret)
 			return torpor_stats_fail(ret, "out of memory for the stream map");
-		*mapped += count;
+		*mapped += le32_to_cpu(ext->count);
 	}
 	return 0;
 }
@@ -87,6 +98,7 @@ int torpor_reader_load_map(struct torpor_in *in)
 {
 	u32 i, map_pages = le32_to_cpu(in->hdr.map_pages);
 	u64 at = le64_to_cpu(in->hdr.map_page), mapped = 0;
+	char why[TORPOR_ERROR_MSG_LEN];
 	struct torpor_map_page *mp;
 	int ret = 0;
 
@@ -94,22 +106,21 @@ int torpor_reader_load_map(struct torpor_in *in)
 	if (!mp)
 		return torpor_stats_fail(-ENOMEM, "out of memory for the stream map");
 	for (i = 0; i < map_pages && !ret; i++) {
-		if (!at || at >= in->dev_pages) {
-			ret = torpor_stats_fail(-EINVAL, "map page %u: device page %llu outside the device",
-						i, at);
+		if (torpor_check_map_link(&in->hdr, i, at, in->dev_pages, why,
+					  sizeof(why))) {
+			ret = torpor_map_fail(-EINVAL, why);
 			break;
 		}
 		ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, at, mp);
 		if (ret)
 			ret = torpor_stats_fail(ret, "map page %u: read error", i);
 		else
-			ret = torpor_map_check(mp, i, mapped) ?:
+			ret = torpor_map_check(mp, i, at, mapped) ?:
 			      torpor_map_extents(in, mp, i, &mapped);
 		at = le64_to_cpu(mp->head.next);
 	}
-	if (!ret && (at || mapped != le64_to_cpu(in->hdr.stream_pages)))
-		ret = torpor_stats_fail(-EINVAL, "map chain maps %llu stream pages, header says %llu",
-					mapped, le64_to_cpu(in->hdr.stream_pages));
+	if (!ret && torpor_check_map_end(&in->hdr, at, mapped, why, sizeof(why)))
+		ret = torpor_map_fail(-EINVAL, why);
 	free_page((unsigned long)mp);
 	return ret;
 }

@@ -27,6 +27,7 @@
 #include <asm/page.h>
 
 #include "alloc.h"
+#include "bits.h"
 #include "crc.h"
 #include "ksyms.h"
 #include "snapshot.h"
@@ -76,9 +77,6 @@ static void torpor_walk_zones(torpor_zone_fn fn, void *arg)
 	}
 }
 
-typedef void (*torpor_range_fn)(unsigned long start_pfn,
-				unsigned long end_pfn, void *arg);
-
 struct torpor_range_walk {
 	torpor_range_fn fn;
 	void *arg;
@@ -96,7 +94,7 @@ static int torpor_ram_resource(struct resource *res, void *data)
 }
 
 /* Calls @fn for each System RAM range, in ascending order. */
-static void torpor_walk_ram(torpor_range_fn fn, void *arg)
+void torpor_walk_ram(torpor_range_fn fn, void *arg)
 {
 	struct torpor_range_walk walk = { .fn = fn, .arg = arg };
 
@@ -450,7 +448,7 @@ static void torpor_unmark_free(struct zone *zone, void *arg)
 			pfn = page_to_pfn(page);
 			if (pfn + (1UL << order) > snap.max_pfn)
 				continue;
-			bitmap_clear(snap.saved, pfn, 1UL << order);
+			torpor_bits_clear(snap.saved, pfn, 1UL << order);
 			*free += 1UL << order;
 		}
 	}
@@ -503,12 +501,12 @@ int torpor_snapshot_copy(void)
 	u64 start = sched_clock();
 
 	torpor_ksym.drain_local_pages(NULL);
-	bitmap_zero(snap.saved, snap.max_pfn);
+	torpor_bits_zero(snap.saved, snap.max_pfn);
 	memset(counts, 0, sizeof(*counts));
 	counts->copies = snap.nr_copies;
 	torpor_walk_ram(torpor_mark_range, counts);
 	torpor_walk_zones(torpor_unmark_free, &counts->free);
-	counts->saved = bitmap_weight(snap.saved, snap.max_pfn);
+	counts->saved = torpor_bits_weight(snap.saved, snap.max_pfn);
 	if (counts->saved > snap.nr_copies)
 		return torpor_stats_fail(-ENOMEM,
 			"memory grew to %lu pages since prepare, %lu set aside",

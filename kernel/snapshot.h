@@ -38,4 +38,8 @@ bool torpor_snapshot_iter_next(struct torpor_snapshot_iter *it,
 void torpor_snapshot_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint,
 			     u64 *max_pfn);
 
+typedef void (*torpor_range_fn)(unsigned long start_pfn,
+				unsigned long end_pfn, void *arg);
+void torpor_walk_ram(torpor_range_fn fn, void *arg);
+
 #endif /* _TORPOR_SNAPSHOT_H */

@@ -22,7 +22,7 @@ enum torpor_phase {
 	TORPOR_PHASE_NR
 };
 
-#define TORPOR_ERROR_MSG_LEN	128
+#define TORPOR_ERROR_MSG_LEN	224
 
 struct torpor_stats {
 	enum torpor_phase phase;	/* READ_ONCE/WRITE_ONCE */

@@ -11,6 +11,7 @@
 
 #include "crc32c.h"
 #include "image.h"
+#include "torpor_image_check.h"
 #include "xxh64.h"
 
 #define BLOCK_MAX_BYTES	(TORPOR_MAX_BLOCK_PAGES * TORPOR_PAGE_SIZE)
@@ -63,38 +64,12 @@ static int read_head(struct walk *w)
 
 static int check_head(struct walk *w)
 {
-	const struct torpor_image_header *h = &w->img->hdr;
-	uint32_t npages = le32toh(w->head.npages), clen = le32toh(w->head.clen);
-	uint64_t first = le64toh(w->head.first_data_page);
-	uint64_t left = le64toh(h->data_bytes) - w->off - sizeof(w->head);
-	uint64_t data_pages = le64toh(h->nr_data_pages);
-	char what[128];
+	uint64_t left = le64toh(w->img->hdr.data_bytes) - w->off - sizeof(w->head);
+	char why[sizeof(w->img->err)];
 
-	if (!npages || npages > le32toh(h->block_pages)) {
-		snprintf(what, sizeof(what), "%u pages, expected 1..%u",
-			 npages, le32toh(h->block_pages));
-		return block_fail(w, what);
-	}
-	if (!clen || clen > npages * TORPOR_PAGE_SIZE) {
-		snprintf(what, sizeof(what), "payload length %u invalid for %u pages",
-			 clen, npages);
-		return block_fail(w, what);
-	}
-	if (clen > left) {
-		snprintf(what, sizeof(what),
-			 "payload of %u bytes runs past the end of the block stream (%llu bytes left)",
-			 clen, (unsigned long long)left);
-		return block_fail(w, what);
-	}
-	if (le32toh(h->compression) == TORPOR_COMP_NONE &&
-	    clen != npages * TORPOR_PAGE_SIZE)
-		return block_fail(w, "compressed payload in an uncompressed image");
-	if (first > data_pages || npages > data_pages - first) {
-		snprintf(what, sizeof(what), "data pages %llu+%u beyond nr_data_pages %llu",
-			 (unsigned long long)first, npages,
-			 (unsigned long long)data_pages);
-		return block_fail(w, what);
-	}
+	if (torpor_check_block_head(&w->img->hdr, &w->head, left, why,
+				    sizeof(why)))
+		return block_fail(w, why);
 	return 0;
 }
 

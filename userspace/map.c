@@ -11,6 +11,7 @@
 
 #include "crc32c.h"
 #include "image.h"
+#include "torpor_image_check.h"
 
 static int add_run(struct image *img, uint64_t stream_page,
 		   uint64_t dev_page, uint64_t count)
@@ -34,7 +35,7 @@ static int check_map_head(struct image *img, struct torpor_map_page *mp,
 			  unsigned int i, uint64_t at, uint64_t mapped)
 {
 	uint32_t stored = le32toh(mp->head.crc);
-	char what[64];
+	char what[64], why[sizeof(img->err)];
 
 	if (le32toh(mp->head.magic) != TORPOR_MAP_MAGIC)
 		return image_fail(img, "map page %u at device page %llu: bad magic 0x%08x (expected 0x%08x)",
@@ -46,39 +47,27 @@ static int check_map_head(struct image *img, struct torpor_map_page *mp,
 	if (image_crc_check(img, what, stored,
 			    crc32c(0, mp, TORPOR_PAGE_SIZE)))
 		return -1;
-	if (!le32toh(mp->head.nr_extents) ||
-	    le32toh(mp->head.nr_extents) > TORPOR_MAP_EXTENTS)
-		return image_fail(img, "map page %u: %u extents, expected 1..%zu",
-				  i, le32toh(mp->head.nr_extents),
-				  TORPOR_MAP_EXTENTS);
-	if (le64toh(mp->head.first_stream_page) != mapped)
-		return image_fail(img, "map page %u: first stream page %llu, expected %llu",
-				  i, (unsigned long long)le64toh(mp->head.first_stream_page),
-				  (unsigned long long)mapped);
+	if (torpor_check_map_head(mp, i, mapped, why, sizeof(why)))
+		return image_fail(img, "%s", why);
 	return 0;
 }
 
 static int add_map_extents(struct image *img, const struct torpor_map_page *mp,
 			   unsigned int i, uint64_t *mapped)
 {
-	uint64_t stream_pages = le64toh(img->hdr.stream_pages);
 	uint32_t n = le32toh(mp->head.nr_extents);
+	char why[sizeof(img->err)];
 
 	for (uint32_t e = 0; e < n; e++) {
-		uint64_t dev_page = le64toh(mp->extents[e].dev_page);
-		uint32_t count = le32toh(mp->extents[e].count);
+		const struct torpor_map_extent *ext = &mp->extents[e];
 
-		if (!count || !dev_page || dev_page >= img->dev_pages ||
-		    count > img->dev_pages - dev_page)
-			return image_fail(img, "map page %u extent %u: device pages %llu+%u outside 1..%llu",
-					  i, e, (unsigned long long)dev_page, count,
-					  (unsigned long long)img->dev_pages - 1);
-		if (count > stream_pages - *mapped)
-			return image_fail(img, "map page %u extent %u: maps past the stream's %llu pages",
-					  i, e, (unsigned long long)stream_pages);
-		if (add_run(img, *mapped, dev_page, count))
+		if (torpor_check_map_extent(&img->hdr, ext, i, e, *mapped,
+					    img->dev_pages, why, sizeof(why)))
+			return image_fail(img, "%s", why);
+		if (add_run(img, *mapped, le64toh(ext->dev_page),
+			    le32toh(ext->count)))
 			return -1;
-		*mapped += count;
+		*mapped += le32toh(ext->count);
 	}
 	return 0;
 }
@@ -87,29 +76,21 @@ int image_load_map(struct image *img)
 {
 	uint32_t map_pages = le32toh(img->hdr.map_pages);
 	uint64_t at = le64toh(img->hdr.map_page), mapped = 0;
+	char why[sizeof(img->err)];
 	struct torpor_map_page mp;
 
 	for (uint32_t i = 0; i < map_pages; i++) {
-		if (!at)
-			return image_fail(img, "map chain ends after %u of %u map pages",
-					  i, map_pages);
-		if (at >= img->dev_pages)
-			return image_fail(img, "map page %u: device page %llu outside 1..%llu",
-					  i, (unsigned long long)at,
-					  (unsigned long long)img->dev_pages - 1);
+		if (torpor_check_map_link(&img->hdr, i, at, img->dev_pages, why,
+					  sizeof(why)))
+			return image_fail(img, "%s", why);
 		if (image_read_page(img, &mp, at) ||
 		    check_map_head(img, &mp, i, at, mapped) ||
 		    add_map_extents(img, &mp, i, &mapped))
 			return -1;
 		at = le64toh(mp.head.next);
 	}
-	if (at)
-		return image_fail(img, "map chain: last of %u map pages links on to device page %llu",
-				  map_pages, (unsigned long long)at);
-	if (mapped != le64toh(img->hdr.stream_pages))
-		return image_fail(img, "map chain maps %llu stream pages, header says %llu",
-				  (unsigned long long)mapped,
-				  (unsigned long long)le64toh(img->hdr.stream_pages));
+	if (torpor_check_map_end(&img->hdr, at, mapped, why, sizeof(why)))
+		return image_fail(img, "%s", why);
 	return 0;
 }
 

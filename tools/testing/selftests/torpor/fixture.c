@@ -385,7 +385,7 @@ static void write_header(struct builder *b)
 	h->snapshot_ns = htole64(33000000);
 	h->write_ns = htole64(456000000);
 	memcpy(h->image_uuid, "fixture-uuid-001", 16);
-	a->entry_virt = htole64(0xffffffffc0a01000ull);
+	a->entry_virt = htole64(0xffffffffc0a02040ull);
 	a->cr3 = htole64(0x10a000);
 	a->page_offset_base = htole64(0xffff888000000000ull);
 	a->kernel_text_base = htole64(0xffffffff81000000ull);

@@ -812,4 +812,137 @@ DAMAGE(compressed_in_raw_image, ": compressed payload in an uncompressed image",
 	return whole(fx);
 }
 
+/* Reserved fields must be zero, everywhere; checksums are right. */
+DAMAGE(tail_reserved, "tail: reserved field reserved is not zero", 1)
+{
+	fixture_tail(fx)->reserved[3] = 1;
+	fixture_seal_tail(fx);
+	return whole(fx);
+}
+
+DAMAGE(header_reserved, "header: reserved field reserved is not zero", 1)
+{
+	HDR(fx)->reserved[255] = 0x80;
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+DAMAGE(header_reserved1, "header: reserved field reserved1 is not zero", 1)
+{
+	HDR(fx)->reserved1 = htole32(1);
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+DAMAGE(header_auth, "header: reserved field auth_alg is not zero", 1)
+{
+	HDR(fx)->auth_alg = htole32(1);
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+DAMAGE(header_base_uuid, "header: reserved field base_uuid is not zero", 1)
+{
+	HDR(fx)->base_uuid[15] = 1;
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+DAMAGE(arch_reserved, "header: arch_data: reserved field reserved is not zero", 1)
+{
+	HDR(fx)->arch_data.x86_64.reserved[23] = htole64(1);
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+DAMAGE(arch_tail_bytes, "header: arch_data: bytes after the x86-64 data are not zero", 1)
+{
+	HDR(fx)->arch_data.bytes[255] = 1;
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+DAMAGE(map_head_reserved, "map page 1: reserved field is not zero", 0)
+{
+	fixture_map(fx, 1)->head.reserved = htole32(1);
+	fixture_seal_map(fx, 1);
+	return whole(fx);
+}
+
+DAMAGE(map_extent_reserved, "map page 0 extent 1: reserved field is not zero", 0)
+{
+	fixture_map(fx, 0)->extents[1].reserved = htole32(1);
+	fixture_seal_map(fx, 0);
+	return whole(fx);
+}
+
+DAMAGE(block_head_reserved, ": reserved field is not zero", 0)
+{
+	struct torpor_block_head head = fixture_block_head(fx, 0);
+
+	head.reserved = htole32(1);
+	fixture_set_block_head(fx, 0, &head);
+	return whole(fx);
+}
+
+/* The image kernel is entered there: it must be a kernel address. */
+DAMAGE(landing_not_canonical, "header: arch_data: landing point 0x8000000000001040 is not a canonical kernel address", 1)
+{
+	struct torpor_arch_x86_64 *a = &HDR(fx)->arch_data.x86_64;
+
+	a->restore_code_virt = htole64(0x8000000000001000ull);
+	a->entry_virt = htole64(0x8000000000001040ull);
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+DAMAGE(landing_outside_trampoline, "header: arch_data: landing point 0xffffffffc0a01000 is not in the trampoline's page", 1)
+{
+	HDR(fx)->arch_data.x86_64.entry_virt = htole64(0xffffffffc0a01000ull);
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+DAMAGE(paging_levels, "header: arch_data: 3-level paging, expected 4 or 5", 1)
+{
+	HDR(fx)->arch_data.x86_64.paging_levels = htole32(3);
+	fixture_seal_header(fx);
+	return whole(fx);
+}
+
+/* A map chain that comes back to its own first page. */
+DAMAGE(map_chain_loop, "map page 1: first stream page 0, expected", 0)
+{
+	fixture_map(fx, 0)->head.next = htole64(fx->map_at[0]);
+	fixture_seal_map(fx, 0);
+	return whole(fx);
+}
+
+DAMAGE(map_extent_wraps, "map page 0 extent 0: device pages 18446744073709551615+", 0)
+{
+	fixture_map(fx, 0)->extents[0].dev_page = htole64(~0ull);
+	fixture_seal_map(fx, 0);
+	return whole(fx);
+}
+
+DAMAGE(index_extent_wraps, "index: extent 2 (pfns 18446744073709551608+", 0)
+{
+	struct torpor_extent e;
+
+	index_rw(fx, &e, 2, false);
+	e.pfn = htole64(~0ull - 7);
+	index_rw(fx, &e, 2, true);
+	fixture_seal_index(fx);
+	return whole(fx);
+}
+
+DAMAGE(block_first_wraps, "data pages 18446744073709551615+", 0)
+{
+	struct torpor_block_head head = fixture_block_head(fx, 1);
+
+	head.first_data_page = htole64(~0ull);
+	fixture_set_block_head(fx, 1, &head);
+	return whole(fx);
+}
+
 TEST_HARNESS_MAIN
