@@ -74,6 +74,8 @@ style: deps
 	@$(CHECKPATCH) --no-tree --quiet --ignore LINUX_VERSION_CODE -f $(KERNEL_SOURCES)
 	@! grep -n LINUX_VERSION_CODE $(filter-out kernel/compat.h,$(KERNEL_SOURCES)) || \
 		{ echo "style: LINUX_VERSION_CODE belongs in kernel/compat.h only"; exit 1; }
+	@! grep -nE '\<bitmap_(set|clear|weight|zero|zalloc|fill)\(' $(filter-out kernel/bits.h,$(KERNEL_SOURCES)) || \
+		{ echo "style: frame and page bitmaps go through kernel/bits.h (the kernel's helpers count in unsigned int)"; exit 1; }
 
 # make scenario S=NAME [KVER=release] [ARGS="VAR=value ..."]
 scenario: all

@@ -7,7 +7,8 @@
  * overflow, slots beyond the device, a map chain that loops or ends
  * early, a landing point that is not canonical, reserved fields set.
  *
- * Each case is written to CASES as the device pages it changes (patch)
+ * Each case is written to CASES (an existing file, whose size is kept)
+ * as the device pages it changes (patch)
  * and their original contents (undo), so that a guest can offer the
  * cases to the resume path one after another on the one swap disk:
  *
@@ -590,6 +591,7 @@ int main(int argc, char *argv[])
 	struct img im = { 0 };
 	struct out o = { .next = MANIFEST_PAGES };
 	char expect[EXPECT_LEN];
+	struct stat st;
 	long len;
 
 	if (argc != 3)
@@ -602,8 +604,9 @@ int main(int argc, char *argv[])
 	memcpy(im.orig, im.buf, len);
 	parse(&im);
 	o.manifest = calloc(MANIFEST_PAGES, PAGE);
-	o.fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (o.fd < 0)
+	/* A disk the guest had already: its size must not change. */
+	o.fd = open(argv[2], O_WRONLY);
+	if (o.fd < 0 || fstat(o.fd, &st))
 		die("%s: %s", argv[2], strerror(errno));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (cases[i].fn(&im, expect)) {
@@ -618,5 +621,8 @@ int main(int argc, char *argv[])
 	if (pwrite(o.fd, o.manifest, MANIFEST_PAGES * PAGE, 0) != MANIFEST_PAGES * PAGE ||
 	    close(o.fd))
 		die("writing %s: %s", argv[2], strerror(errno));
+	if (o.next * PAGE > (uint64_t)st.st_size)
+		die("the cases need %" PRIu64 " pages, %s has %" PRIu64,
+		    o.next, argv[2], (uint64_t)st.st_size / PAGE);
 	return 0;
 }
