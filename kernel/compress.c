@@ -72,7 +72,8 @@ static void torpor_compress_block(struct torpor_worker *w,
 		.npages = cpu_to_le32(b->npages),
 		.first_data_page = cpu_to_le64(b->first_data_page),
 	};
-	head->head_crc = cpu_to_le32(torpor_crc32c(head, sizeof(*head)));
+	head->head_crc = cpu_to_le32(torpor_crc32c_from(w->c->seed, head,
+							sizeof(*head)));
 	b->len = sizeof(*head) + clen;
 }
 
@@ -155,12 +156,13 @@ static int torpor_compress_alloc_blocks(struct torpor_compress *c)
 	return 0;
 }
 
-int torpor_compress_start(struct torpor_compress *c)
+int torpor_compress_start(struct torpor_compress *c, u32 seed)
 {
 	unsigned int i;
 	int err;
 
 	memset(c, 0, sizeof(*c));
+	c->seed = seed;
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->free);
 	INIT_LIST_HEAD(&c->todo);

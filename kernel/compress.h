@@ -38,9 +38,10 @@ struct torpor_compress {
 	unsigned int nr_blocks;
 	struct torpor_worker *workers;	/* [0]: the caller, no thread */
 	unsigned int nr_workers;
+	u32 seed;			/* the image's, for block heads */
 };
 
-int torpor_compress_start(struct torpor_compress *c);
+int torpor_compress_start(struct torpor_compress *c, u32 seed);
 void torpor_compress_stop(struct torpor_compress *c);
 struct torpor_block *torpor_compress_get(struct torpor_compress *c);
 void torpor_compress_queue(struct torpor_compress *c, struct torpor_block *b);

@@ -45,7 +45,8 @@ struct torpor_writer {
 	/* For the tail, once the header page belongs to the block layer. */
 	u64 header_page;
 	__le32 header_crc;
-	u8 uuid[16];
+	u8 uuid[16];			/* random per image */
+	u32 seed;			/* crc32c state after uuid */
 };
 
 static bool torpor_sig_is(struct page *page, const char *sig)
@@ -218,7 +219,7 @@ static int torpor_image_write_data(struct torpor_writer *wr)
 	unsigned long pfn;
 	int err;
 
-	err = torpor_compress_start(&wr->comp);
+	err = torpor_compress_start(&wr->comp, wr->seed);
 	if (err)
 		return err;
 	torpor_snapshot_iter_start(&it);
@@ -267,7 +268,7 @@ static void torpor_image_fill_header(struct torpor_writer *wr,
 	h->prepare_ns = cpu_to_le64(meta->prepare_ns);
 	h->snapshot_ns = cpu_to_le64(meta->snapshot_ns);
 	h->write_ns = cpu_to_le64(ktime_get_ns() - wr->start_ns);
-	generate_random_uuid(h->image_uuid);
+	memcpy(h->image_uuid, wr->uuid, sizeof(h->image_uuid));
 	h->arch_data.x86_64 = meta->arch;
 	h->header_crc = cpu_to_le32(torpor_crc32c(h, sizeof(*h)));
 }
@@ -288,7 +289,7 @@ static int torpor_image_write_body(struct torpor_writer *wr,
 		return err;
 	h->data_bytes = cpu_to_le64(wr->out.bytes);
 	h->index_offset = cpu_to_le64(wr->out.pages);
-	err = torpor_index_write(&wr->idx, &wr->out, &crc);
+	err = torpor_index_write(&wr->idx, &wr->out, wr->seed, &crc);
 	if (err)
 		return err;
 	h->index_extents = cpu_to_le64(wr->idx.nr_extents);
@@ -303,7 +304,6 @@ static int torpor_image_write_body(struct torpor_writer *wr,
 		return err;
 	torpor_image_fill_header(wr, meta);
 	wr->header_crc = h->header_crc;
-	memcpy(wr->uuid, h->image_uuid, sizeof(wr->uuid));
 	wr->hdr = NULL;
 	return torpor_swap_write(&wr->sw, wr->header_page, wr->hdr_page);
 }
@@ -378,7 +378,9 @@ static int torpor_writer_open(struct torpor_writer *wr)
 		torpor_swap_close(&wr->sw, false);
 		return err;
 	}
-	torpor_ostream_init(&wr->out, &wr->sw);
+	generate_random_uuid(wr->uuid);
+	wr->seed = torpor_crc32c_image_seed(wr->uuid);
+	torpor_ostream_init(&wr->out, &wr->sw, wr->seed);
 	torpor_index_init(&wr->idx);
 	wr->start_ns = ktime_get_ns();
 	torpor_progress_start(torpor_snapshot_pages());

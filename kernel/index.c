@@ -79,14 +79,17 @@ int torpor_index_add(struct torpor_index *idx, unsigned long pfn, bool zero)
 	return 0;
 }
 
-/* Append the index to @out (page-aligned already); *crc covers its bytes. */
+/*
+ * Append the index to @out (page-aligned already); *crc covers its bytes
+ * after what @seed covers.
+ */
 int torpor_index_write(struct torpor_index *idx, struct torpor_ostream *out,
-		       u32 *crc)
+		       u32 seed, u32 *crc)
 {
 	u64 left;
 	struct page *page;
 	size_t len;
-	u32 c = ~0;
+	u32 c = seed;
 	int err;
 
 	err = torpor_index_flush_run(idx);

@@ -24,6 +24,6 @@ void torpor_index_init(struct torpor_index *idx);
 void torpor_index_release(struct torpor_index *idx);
 int torpor_index_add(struct torpor_index *idx, unsigned long pfn, bool zero);
 int torpor_index_write(struct torpor_index *idx, struct torpor_ostream *out,
-		       u32 *crc);
+		       u32 seed, u32 *crc);
 
 #endif /* _TORPOR_INDEX_H */

@@ -149,7 +149,8 @@ int torpor_load_index(struct torpor_in *in, struct torpor_extent **extp)
 				 npages);
 	if (ret)
 		ret = torpor_stats_fail(ret, "image refused: index: read error");
-	else if (torpor_crc32c(ext, len) != le32_to_cpu(in->hdr.index_crc))
+	else if (torpor_crc32c_from(in->seed, ext, len) !=
+		 le32_to_cpu(in->hdr.index_crc))
 		ret = torpor_stats_fail(-EBADMSG, "image refused: index: crc32c mismatch");
 	else
 		ret = torpor_index_check(&in->hdr, ext, n);
@@ -349,7 +350,8 @@ static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job,
 		torpor_load_fail(ld, -EINVAL, "image block %llu: bad magic", job->nr);
 		return -EINVAL;
 	}
-	if (!torpor_crc32c_self_ok(h, sizeof(*h), &h->head_crc)) {
+	if (!torpor_crc32c_self_ok_from(ld->in->seed, h, sizeof(*h),
+					&h->head_crc)) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: head checksum mismatch",
 				 job->nr);
 		return -EBADMSG;

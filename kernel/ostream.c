@@ -13,10 +13,12 @@
 #include "swap.h"
 #include "torpor_image.h"
 
-void torpor_ostream_init(struct torpor_ostream *out, struct torpor_swap *sw)
+void torpor_ostream_init(struct torpor_ostream *out, struct torpor_swap *sw,
+			 u32 seed)
 {
 	memset(out, 0, sizeof(*out));
 	out->sw = sw;
+	out->seed = seed;
 	INIT_LIST_HEAD(&out->map);
 }
 
@@ -153,7 +155,8 @@ int torpor_ostream_write_map(struct torpor_ostream *out, u64 *first)
 			err = torpor_swap_alloc(out->sw, &next);
 		mp = page_address(page);
 		mp->head.next = cpu_to_le64(next);
-		mp->head.crc = cpu_to_le32(torpor_crc32c(mp, PAGE_SIZE));
+		mp->head.crc = cpu_to_le32(torpor_crc32c_from(out->seed, mp,
+							      PAGE_SIZE));
 		if (err)
 			__free_page(page);
 		else

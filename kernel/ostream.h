@@ -22,9 +22,11 @@ struct torpor_ostream {
 	struct list_head map;		/* map pages, in chain order */
 	struct torpor_map_page *map_cur;
 	unsigned int map_pages;
+	u32 seed;			/* the image's, for map pages */
 };
 
-void torpor_ostream_init(struct torpor_ostream *out, struct torpor_swap *sw);
+void torpor_ostream_init(struct torpor_ostream *out, struct torpor_swap *sw,
+			 u32 seed);
 void torpor_ostream_release(struct torpor_ostream *out);
 int torpor_ostream_add(struct torpor_ostream *out, const void *buf, size_t len);
 int torpor_ostream_pad(struct torpor_ostream *out);

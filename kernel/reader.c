@@ -45,8 +45,8 @@ static int torpor_map_fail(int err, const char *why)
 	return torpor_stats_fail(err, "image refused: %s", why);
 }
 
-static int torpor_map_check(struct torpor_map_page *mp, unsigned int i,
-			    u64 at, u64 mapped)
+static int torpor_map_check(struct torpor_map_page *mp, u32 seed,
+			    unsigned int i, u64 at, u64 mapped)
 {
 	char why[TORPOR_ERROR_MSG_LEN];
 
@@ -55,7 +55,8 @@ static int torpor_map_check(struct torpor_map_page *mp, unsigned int i,
 			 i, at, le32_to_cpu(mp->head.magic), TORPOR_MAP_MAGIC);
 		return torpor_map_fail(-EINVAL, why);
 	}
-	if (!torpor_crc32c_self_ok(mp, TORPOR_PAGE_SIZE, &mp->head.crc)) {
+	if (!torpor_crc32c_self_ok_from(seed, mp, TORPOR_PAGE_SIZE,
+					&mp->head.crc)) {
 		snprintf(why, sizeof(why), "map page %u at device page %llu: crc32c mismatch",
 			 i, at);
 		return torpor_map_fail(-EBADMSG, why);
@@ -105,6 +106,7 @@ int torpor_reader_load_map(struct torpor_in *in)
 	mp = (struct torpor_map_page *)__get_free_page(GFP_KERNEL);
 	if (!mp)
 		return torpor_stats_fail(-ENOMEM, "out of memory for the stream map");
+	in->seed = torpor_crc32c_image_seed(in->hdr.image_uuid);
 	for (i = 0; i < map_pages && !ret; i++) {
 		if (torpor_check_map_link(&in->hdr, i, at, in->dev_pages, why,
 					  sizeof(why))) {
@@ -115,7 +117,7 @@ int torpor_reader_load_map(struct torpor_in *in)
 		if (ret)
 			ret = torpor_stats_fail(ret, "map page %u: read error", i);
 		else
-			ret = torpor_map_check(mp, i, at, mapped) ?:
+			ret = torpor_map_check(mp, in->seed, i, at, mapped) ?:
 			      torpor_map_extents(in, mp, i, &mapped);
 		at = le64_to_cpu(mp->head.next);
 	}

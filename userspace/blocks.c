@@ -59,7 +59,7 @@ static int read_head(struct walk *w)
 	snprintf(what, sizeof(what), "block %llu at stream byte %llu: head",
 		 (unsigned long long)w->block, (unsigned long long)w->off);
 	return image_crc_check(w->img, what, le32toh(w->head.head_crc),
-			       crc32c(0, &head, sizeof(head)));
+			       crc32c(w->img->seed, &head, sizeof(head)));
 }
 
 static int check_head(struct walk *w)

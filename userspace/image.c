@@ -160,6 +160,7 @@ int image_open(struct image *img)
 	memcpy(&img->hdr, page, sizeof(img->hdr));
 	if (check_header(img, page))
 		return -1;
+	img->seed = crc32c(0, img->hdr.image_uuid, sizeof(img->hdr.image_uuid));
 	return 0;
 }
 

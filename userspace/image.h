@@ -40,6 +40,7 @@ struct image {
 	uint8_t sig_page[TORPOR_PAGE_SIZE];
 	struct torpor_swap_tail tail;
 	struct torpor_image_header hdr;
+	uint32_t seed;		/* crc32c of the image's uuid, for map, index, blocks */
 	struct stream_run *runs;
 	size_t nr_runs;
 	struct data_run *data;

@@ -60,7 +60,7 @@ int image_load_index(struct image *img)
 			      le64toh(img->hdr.index_offset) * TORPOR_PAGE_SIZE))
 		goto out;
 	if (image_crc_check(img, "index:", le32toh(img->hdr.index_crc),
-			    crc32c(0, ext, len)))
+			    crc32c(img->seed, ext, len)))
 		goto out;
 	ret = check_index(img, ext, n);
 out:

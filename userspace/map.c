@@ -45,7 +45,7 @@ static int check_map_head(struct image *img, struct torpor_map_page *mp,
 	snprintf(what, sizeof(what), "map page %u at device page %llu:", i,
 		 (unsigned long long)at);
 	if (image_crc_check(img, what, stored,
-			    crc32c(0, mp, TORPOR_PAGE_SIZE)))
+			    crc32c(img->seed, mp, TORPOR_PAGE_SIZE)))
 		return -1;
 	if (torpor_check_map_head(mp, i, mapped, why, sizeof(why)))
 		return image_fail(img, "%s", why);

@@ -7,14 +7,17 @@
  * are in "device pages": TORPOR_PAGE_SIZE units from the start of the block
  * device (or file) that holds the swap area.  Every structure carries a
  * crc32c (Castagnoli) computed with its own crc field set to zero; block
- * payloads carry the low 32 bits of xxh64 (seed 0) instead.
+ * payloads carry the low 32 bits of xxh64 (seed 0) instead.  Map pages,
+ * the index and block heads belong to one image: their crc32c covers the
+ * image's uuid first, then the structure (crc32c of uuid || structure),
+ * so one left in a reused slot by an earlier image fails its check.
  */
 #ifndef _UAPI_TORPOR_IMAGE_H
 #define _UAPI_TORPOR_IMAGE_H
 
 #include <linux/types.h>
 
-#define TORPOR_FORMAT_VERSION	2
+#define TORPOR_FORMAT_VERSION	3
 #define TORPOR_PAGE_SIZE	4096
 
 /*

@@ -64,7 +64,7 @@ TEST_F(cli, version)
 	ASSERT_EQ(0, torpor_run(&self->r, self->dir, (const char *[]){ "--version", NULL }));
 	EXPECT_TRUE(exited(&self->r, 0));
 	EXPECT_EQ(0, strncmp(self->r.out, "torpor ", 7));
-	EXPECT_NE(NULL, strstr(self->r.out, "(image format 2)\n"));
+	EXPECT_NE(NULL, strstr(self->r.out, "(image format 3)\n"));
 }
 
 TEST_F(cli, unknown_command)

@@ -214,7 +214,7 @@ static void emit_block(struct builder *b, struct fixture_block *blk)
 	head.hash = htole32((uint32_t)xxh64(dst + sizeof(head), clen, 0));
 	head.npages = htole32(blk->npages);
 	head.first_data_page = htole64(blk->first);
-	head.head_crc = htole32(crc32c(0, &head, sizeof(head)));
+	head.head_crc = htole32(crc32c(b->fx->seed, &head, sizeof(head)));
 	memcpy(dst, &head, sizeof(head));
 	b->data_bytes += sizeof(head) + clen;
 	free(src);
@@ -342,7 +342,7 @@ static void write_swap_header(struct builder *b)
 	memcpy(fx->img + 1052, "torpor-test", 11);
 	t->version = htole32(TORPOR_FORMAT_VERSION);
 	t->header_page = htole64(fx->header_page);
-	memcpy(t->image_uuid, "fixture-uuid-001", 16);
+	memcpy(t->image_uuid, fx->uuid, 16);
 	memcpy(t->orig_sig, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
 	memcpy(t->sig, TORPOR_SIG, TORPOR_SIG_LEN);
 }
@@ -384,7 +384,7 @@ static void write_header(struct builder *b)
 	h->prepare_ns = htole64(2000000);
 	h->snapshot_ns = htole64(33000000);
 	h->write_ns = htole64(456000000);
-	memcpy(h->image_uuid, "fixture-uuid-001", 16);
+	memcpy(h->image_uuid, fx->uuid, 16);
 	a->entry_virt = htole64(0xffffffffc0a02040ull);
 	a->cr3 = htole64(0x10a000);
 	a->page_offset_base = htole64(0xffff888000000000ull);
@@ -401,6 +401,8 @@ int fixture_build(struct fixture *fx, const struct fixture_opts *opts)
 			     .compress = opts->compress };
 
 	memset(fx, 0, sizeof(*fx));
+	memcpy(fx->uuid, opts->uuid ? opts->uuid : "fixture-uuid-001", 16);
+	fx->seed = crc32c(0, fx->uuid, 16);
 	build_ram(&b);
 	split_blocks(&b);
 	build_stream(&b);
@@ -473,7 +475,7 @@ void fixture_set_block_head(struct fixture *fx, uint64_t b,
 	struct torpor_block_head h = *head;
 
 	h.head_crc = 0;
-	h.head_crc = htole32(crc32c(0, &h, sizeof(h)));
+	h.head_crc = htole32(crc32c(fx->seed, &h, sizeof(h)));
 	fixture_stream_rw(fx, &h, sizeof(h), fx->blocks[b].off, true);
 }
 
@@ -500,7 +502,7 @@ void fixture_seal_map(struct fixture *fx, uint32_t i)
 	struct torpor_map_page *mp = fixture_map(fx, i);
 
 	mp->head.crc = 0;
-	mp->head.crc = htole32(crc32c(0, mp, PAGE));
+	mp->head.crc = htole32(crc32c(fx->seed, mp, PAGE));
 }
 
 void fixture_seal_index(struct fixture *fx)
@@ -509,7 +511,7 @@ void fixture_seal_index(struct fixture *fx)
 	uint8_t *buf = malloc(len);
 
 	fixture_stream_rw(fx, buf, len, fx->index_off, false);
-	fixture_header(fx)->index_crc = htole32(crc32c(0, buf, len));
+	fixture_header(fx)->index_crc = htole32(crc32c(fx->seed, buf, len));
 	free(buf);
 	fixture_seal_header(fx);
 }

@@ -16,6 +16,7 @@
 struct fixture_opts {
 	bool small;		/* a few pages: fuzzer seeds */
 	bool compress;		/* LZ4 (raw blocks where it does not pay) */
+	const char *uuid;	/* 16 bytes; NULL: "fixture-uuid-001" */
 };
 
 struct fixture_block {
@@ -42,6 +43,8 @@ struct fixture {
 	uint64_t nr_index;
 	uint64_t zero_run_pfn;	/* a long run of zero pages */
 	uint32_t zero_run_len;
+	uint8_t uuid[16];
+	uint32_t seed;		/* crc32c of uuid: map, index and block heads */
 };
 
 int fixture_build(struct fixture *fx, const struct fixture_opts *opts);

@@ -5,7 +5,8 @@
  * only the reader's checks of their content can refuse them: frames in
  * holes or beyond RAM, duplicate and overlapping frames, counts that
  * overflow, slots beyond the device, a map chain that loops or ends
- * early, a landing point that is not canonical, reserved fields set.
+ * early, a landing point that is not canonical, reserved fields set, a
+ * block or map page of another image.
  *
  * Each case is written to CASES (an existing file, whose size is kept)
  * as the device pages it changes (patch)
@@ -110,6 +111,21 @@ static void stream_rw(struct img *im, void *p, size_t len, uint64_t off,
 	}
 }
 
+/*
+ * Map pages, index and block heads are checked after the image's uuid;
+ * with @other set, after another image's, as if left by it.
+ */
+static bool other;
+
+static uint32_t seed(struct img *im)
+{
+	uint8_t uuid[16];
+
+	memcpy(uuid, hdr(im)->image_uuid, sizeof(uuid));
+	uuid[0] ^= other;
+	return crc32c(0, uuid, sizeof(uuid));
+}
+
 /* Checksums, outermost last: header and tail follow the index. */
 static void seal_tail(struct img *im)
 {
@@ -134,7 +150,7 @@ static void seal_map(struct img *im, uint32_t i)
 	struct torpor_map_page *mp = map(im, i);
 
 	mp->head.crc = 0;
-	mp->head.crc = htole32(crc32c(0, mp, PAGE));
+	mp->head.crc = htole32(crc32c(seed(im), mp, PAGE));
 }
 
 static uint64_t index_off(struct img *im)
@@ -148,7 +164,7 @@ static void seal_index(struct img *im)
 	uint8_t *b = malloc(len);
 
 	stream_rw(im, b, len, index_off(im), false);
-	hdr(im)->index_crc = htole32(crc32c(0, b, len));
+	hdr(im)->index_crc = htole32(crc32c(seed(im), b, len));
 	free(b);
 	seal_header(im);
 }
@@ -165,7 +181,7 @@ static void set_block_head(struct img *im, uint64_t b,
 			   struct torpor_block_head head)
 {
 	head.head_crc = 0;
-	head.head_crc = htole32(crc32c(0, &head, sizeof(head)));
+	head.head_crc = htole32(crc32c(seed(im), &head, sizeof(head)));
 	stream_rw(im, &head, sizeof(head), im->blocks[b].off, true);
 }
 
@@ -502,6 +518,27 @@ static int reserved_block_head(struct img *im, char *expect)
 	return EXPECT("image block 0 at stream byte 0: reserved field is not zero"), 0;
 }
 
+/*
+ * What an earlier image leaves in a slot a later write did not reach:
+ * the same structure, sealed for another image.
+ */
+static int block_of_another_image(struct img *im, char *expect)
+{
+	other = true;
+	set_block_head(im, 0, block_head(im, 0));
+	other = false;
+	return EXPECT("image block 0: head checksum mismatch"), 0;
+}
+
+static int map_page_of_another_image(struct img *im, char *expect)
+{
+	other = true;
+	seal_map(im, 0);
+	other = false;
+	return EXPECT("map page 0 at device page %" PRIu64 ": crc32c mismatch",
+		      im->map_at[0]), 0;
+}
+
 /* A control that the figures are this guest's: one of them changed. */
 static int ram_map_differs(struct img *im, char *expect)
 {
@@ -534,6 +571,8 @@ static const struct {
 	{ "reserved_header", reserved_header },
 	{ "reserved_map_extent", reserved_map_extent },
 	{ "reserved_block_head", reserved_block_head },
+	{ "block_of_another_image", block_of_another_image },
+	{ "map_page_of_another_image", map_page_of_another_image },
 	{ "ram_map_differs", ram_map_differs },
 };
 

@@ -395,7 +395,7 @@ DAMAGE(tail_orig_sig, "tail: saved swap signature is not SWAPSPACE2", 1)
 	return whole(fx);
 }
 
-DAMAGE(tail_version, "tail: format version 1, expected 2", 1)
+DAMAGE(tail_version, "tail: format version 1, expected 3", 1)
 {
 	fixture_tail(fx)->version = htole32(1);
 	fixture_seal_tail(fx);
@@ -430,7 +430,7 @@ DAMAGE(header_magic, "header: bad magic 0x48524f55 (expected 0x48524f54)", 1)
 	return whole(fx);
 }
 
-DAMAGE(header_version, "header: format version 7, expected 2", 1)
+DAMAGE(header_version, "header: format version 7, expected 3", 1)
 {
 	HDR(fx)->version = htole32(7);
 	fixture_seal_header(fx);
@@ -943,6 +943,85 @@ DAMAGE(block_first_wraps, "data pages 18446744073709551615+", 0)
 	head.first_data_page = htole64(~0ull);
 	fixture_set_block_head(fx, 1, &head);
 	return whole(fx);
+}
+
+/*
+ * Slots are reused: a block or map page an earlier image left where a
+ * later write was lost passes its own checks unless it is tied to its
+ * image.  Images A and B hold the same memory in the same layout and
+ * differ only in their uuid; a structure of A spliced into B must be
+ * refused.
+ */
+FIXTURE(splice) {
+	struct fixture a, b;
+	char dir[256];
+	char path[300];
+};
+
+FIXTURE_SETUP(splice)
+{
+	struct fixture_opts oa = { .compress = true, .uuid = "splice-image-AAA" };
+	struct fixture_opts ob = { .compress = true, .uuid = "splice-image-BBB" };
+
+	ASSERT_EQ(0, scratch_dir(self->dir, sizeof(self->dir)));
+	snprintf(self->path, sizeof(self->path), "%s/image", self->dir);
+	fixture_build(&self->a, &oa);
+	fixture_build(&self->b, &ob);
+	ASSERT_EQ(self->a.dev_pages, self->b.dev_pages);
+}
+
+FIXTURE_TEARDOWN(splice)
+{
+	fixture_free(&self->a);
+	fixture_free(&self->b);
+	scratch_remove(self->dir);
+}
+
+static void verify_b(struct __test_metadata *_metadata, const char *dir,
+		     const char *path, struct fixture *b, const char *expect)
+{
+	struct result r;
+
+	ASSERT_EQ(0, write_file(path, b->img, image_len(b)));
+	ASSERT_EQ(0, torpor_run(&r, dir, (const char *[]){ "verify", path, NULL }));
+	EXPECT_TRUE(failed_with(&r, "verify", expect))
+		TH_LOG("status 0x%x, stderr: %s", r.status, r.err);
+}
+
+TEST_F(splice, block_from_another_image)
+{
+	struct fixture_block *blk = &self->a.blocks[3];
+	size_t len = sizeof(struct torpor_block_head) + blk->clen;
+	uint8_t *buf = malloc(len);
+	char expect[96];
+
+	ASSERT_NE(NULL, buf);
+	fixture_stream_rw(&self->a, buf, len, blk->off, false);
+	fixture_stream_rw(&self->b, buf, len, blk->off, true);
+	free(buf);
+	snprintf(expect, sizeof(expect), "block 3 at stream byte %llu: head crc32c mismatch",
+		 (unsigned long long)blk->off);
+	verify_b(_metadata, self->dir, self->path, &self->b, expect);
+}
+
+TEST_F(splice, map_page_from_another_image)
+{
+	char expect[96];
+
+	memcpy(fixture_map(&self->b, 1), fixture_map(&self->a, 1), PAGE);
+	snprintf(expect, sizeof(expect), "map page 1 at device page %llu: crc32c mismatch",
+		 (unsigned long long)self->b.map_at[1]);
+	verify_b(_metadata, self->dir, self->path, &self->b, expect);
+}
+
+/* The same image written twice (a new uuid each time) is never confused. */
+TEST_F(splice, whole_images_verify)
+{
+	struct result r;
+
+	ASSERT_EQ(0, write_file(self->path, self->a.img, image_len(&self->a)));
+	ASSERT_EQ(0, torpor_run(&r, self->dir, (const char *[]){ "verify", self->path, NULL }));
+	EXPECT_TRUE(succeeded(&r)) TH_LOG("%s", r.err);
 }
 
 TEST_HARNESS_MAIN
