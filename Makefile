@@ -147,6 +147,7 @@ define resume_groups
 	$(call check_group,cycle-$(1),$(RUN_SCENARIO) cycle $(1))
 	$(call check_group,resume-noimage-$(1),$(RUN_SCENARIO) resume-noimage $(1))
 	$(call check_group,resume-corrupt-$(1),$(RUN_SCENARIO) resume-corrupt $(1))
+	$(call check_group,resume-hostile-$(1),$(RUN_SCENARIO) resume-hostile $(1))
 	$(call check_group,resume-late-$(1),$(RUN_SCENARIO) resume-late $(1))
 	$(call check_group,resume-crosskernel-$(1),$(RUN_SCENARIO) resume-crosskernel $(1))
 	$(call check_group,test-resume-$(1),$(RUN_SCENARIO) test-resume $(1))
