@@ -167,6 +167,7 @@ check:
 	$(call check_group,style,$(MAKE) --no-print-directory style)
 	$(call check_group,selftests,$(call ktap_run,selftests,))
 	$(call check_group,selftests-asan,$(call ktap_run,selftests-asan,SANITIZE=1))
+	$(call check_group,fuzz,$(MAKE) --no-print-directory -C userspace BUILD=$(BUILD) FUZZ_TIME=60 fuzz)
 	$(call check_group,harness-persist,$(RUN_SCENARIO) harness-persist $(KVER_61))
 	$(call check_group,smoke-$(KVER_61),$(RUN_SCENARIO) smoke $(KVER_61))
 	$(call check_group,smoke-$(KVER_612),$(RUN_SCENARIO) smoke $(KVER_612))
