@@ -339,29 +339,29 @@ static struct torpor_job *torpor_job_get(struct torpor_loader *ld)
 	return job;
 }
 
+/* In the torpor command's words: "block N at stream byte B: ...". */
 static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job,
 			     u64 pos)
 {
 	struct torpor_block_head *h = &job->head;
-	u64 left = le64_to_cpu(ld->in->hdr.data_bytes) - pos;
+	u64 at = pos - sizeof(*h), left = le64_to_cpu(ld->in->hdr.data_bytes) - pos;
 	char why[TORPOR_ERROR_MSG_LEN];
+	int err = -EINVAL;
 
 	if (le32_to_cpu(h->magic) != TORPOR_BLOCK_MAGIC) {
-		torpor_load_fail(ld, -EINVAL, "image block %llu: bad magic", job->nr);
-		return -EINVAL;
+		snprintf(why, sizeof(why), "bad magic 0x%08x (expected 0x%08x)",
+			 le32_to_cpu(h->magic), TORPOR_BLOCK_MAGIC);
+	} else if (!torpor_crc32c_self_ok_from(ld->in->seed, h, sizeof(*h),
+					       &h->head_crc)) {
+		err = -EBADMSG;
+		strscpy(why, "head crc32c mismatch", sizeof(why));
+	} else if (!torpor_check_block_head(&ld->in->hdr, h, left, why,
+					    sizeof(why))) {
+		return 0;
 	}
-	if (!torpor_crc32c_self_ok_from(ld->in->seed, h, sizeof(*h),
-					&h->head_crc)) {
-		torpor_load_fail(ld, -EBADMSG, "image block %llu: head checksum mismatch",
-				 job->nr);
-		return -EBADMSG;
-	}
-	if (torpor_check_block_head(&ld->in->hdr, h, left, why, sizeof(why))) {
-		torpor_load_fail(ld, -EINVAL, "image block %llu at stream byte %llu: %s",
-				 job->nr, pos - sizeof(*h), why);
-		return -EINVAL;
-	}
-	return 0;
+	torpor_load_fail(ld, err, "image block %llu at stream byte %llu: %s",
+			 job->nr, at, why);
+	return err;
 }
 
 /* Reads block @nr and hands it to a worker. */

@@ -527,7 +527,7 @@ static int block_of_another_image(struct img *im, char *expect)
 	other = true;
 	set_block_head(im, 0, block_head(im, 0));
 	other = false;
-	return EXPECT("image block 0: head checksum mismatch"), 0;
+	return EXPECT("image block 0 at stream byte 0: head crc32c mismatch"), 0;
 }
 
 static int map_page_of_another_image(struct img *im, char *expect)
