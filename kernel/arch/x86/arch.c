@@ -71,7 +71,7 @@ void torpor_arch_prepare(struct torpor_arch_x86_64 *arch)
 	arch->entry_virt = cpu_to_le64(landing);
 	arch->cr3 = cpu_to_le64(torpor_arch_kernel_cr3());
 	arch->page_offset_base = cpu_to_le64(PAGE_OFFSET);
-	arch->kernel_text_base = cpu_to_le64((unsigned long)torpor_ksym._text);
+	arch->kernel_text_base = cpu_to_le64((unsigned long)_text);
 	/* Module text is vmalloc memory: look the frame up. */
 	arch->restore_code_virt = cpu_to_le64(landing & PAGE_MASK);
 	arch->restore_code_pfn = cpu_to_le64(vmalloc_to_pfn((void *)landing));
