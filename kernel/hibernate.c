@@ -56,9 +56,11 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 		err = torpor_snapshot_copy();
 	}
 	restore_processor_state();
-	if (q->restored)
+	if (q->restored) {
+		torpor_arch_restored();
 		/* A wakeup count written before hibernation means nothing now. */
 		events_check_enabled = false;
+	}
 	return err;
 }
 
