@@ -44,6 +44,8 @@ MODDIR := $(BUILD)/$(KVER)
 # The kernels deps fetched have no System.map: klp-convert reads their
 # symbol table from the image (tools/klp-convert/kernel-symbols).
 KERNEL_IMAGE := $(wildcard $(BUILD)/kernels/$(KVER)/boot/vmlinuz-$(KVER))
+# The host tools the module build runs, with the module's sources.
+MODULE_TOOLS := tools/klp-convert
 KERNEL_SOURCES = $(shell find kernel -name '*.[ch]' | LC_ALL=C sort)
 
 all: module tool
@@ -58,7 +60,7 @@ module: $(WANT_DEPS)
 	@test -d $(KDIR) || { echo "no kernel headers in $(KDIR)"; exit 1; }
 	@mkdir -p $(MODDIR)/tools
 	@cp -rsf $(CURDIR)/kernel $(CURDIR)/Kbuild $(CURDIR)/VERSION $(MODDIR)/
-	@cp -rsf $(CURDIR)/tools/klp-convert $(MODDIR)/tools/
+	@cp -rsf $(addprefix $(CURDIR)/,$(MODULE_TOOLS)) $(MODDIR)/tools/
 	@find $(MODDIR) -xtype l -delete
 	$(if $(KERNEL_IMAGE),TORPOR_KERNEL_IMAGE=$(KERNEL_IMAGE)) $(MAKE) -C $(KDIR) M=$(MODDIR) modules
 	$(MODDIR)/tools/klp-convert/klp-convert convert $(MODDIR)/torpor.o $(MODDIR)/torpor.ko
@@ -265,7 +267,7 @@ dkms-source:
 	rm -rf $(DESTDIR)$(DKMS_SRC)
 	install -d $(DESTDIR)$(DKMS_SRC)
 	cp -R --parents Kbuild VERSION $(shell find kernel -name '*.[chS]') \
-		tools/klp-convert/klp-convert.c tools/klp-convert/kernel-symbols $(DESTDIR)$(DKMS_SRC)/
+		$(shell find $(MODULE_TOOLS) -type f) $(DESTDIR)$(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 
 # dkms acts on this system only; a package stages dkms-source instead.
