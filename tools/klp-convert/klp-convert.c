@@ -179,7 +179,7 @@ static void check_object(struct object *o)
 		die("no symbol table");
 }
 
-/* The names of the list section, and whether each was found undefined. */
+/* The names in the list section. */
 struct name_list {
 	const char **names;
 	unsigned int count;
