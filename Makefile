@@ -41,6 +41,11 @@ KVER ?= $(shell uname -r)
 endif
 KDIR ?= /usr/src/linux-headers-$(KVER)
 MODDIR := $(BUILD)/$(KVER)
+# The kernels deps fetched have no System.map: klp-convert reads their
+# symbol table from the image (tools/klp-convert/kernel-symbols).
+KERNEL_IMAGE := $(wildcard $(BUILD)/kernels/$(KVER)/boot/vmlinuz-$(KVER))
+# The host tools the module build runs, with the module's sources.
+MODULE_TOOLS := tools/klp-convert
 KERNEL_SOURCES = $(shell find kernel -name '*.[ch]' | LC_ALL=C sort)
 
 all: module tool
@@ -53,10 +58,12 @@ deps:
 # added and removed files are picked up.
 module: $(WANT_DEPS)
 	@test -d $(KDIR) || { echo "no kernel headers in $(KDIR)"; exit 1; }
-	@mkdir -p $(MODDIR)
+	@mkdir -p $(MODDIR)/tools
 	@cp -rsf $(CURDIR)/kernel $(CURDIR)/Kbuild $(CURDIR)/VERSION $(MODDIR)/
+	@cp -rsf $(addprefix $(CURDIR)/,$(MODULE_TOOLS)) $(MODDIR)/tools/
 	@find $(MODDIR) -xtype l -delete
-	$(MAKE) -C $(KDIR) M=$(MODDIR) modules
+	$(if $(KERNEL_IMAGE),TORPOR_KERNEL_IMAGE=$(KERNEL_IMAGE)) $(MAKE) -C $(KDIR) M=$(MODDIR) modules
+	$(MODDIR)/tools/klp-convert/klp-convert convert $(MODDIR)/torpor.o $(MODDIR)/torpor.ko
 
 module-debug:
 	$(MAKE) module TORPOR_DEBUG=y
@@ -263,7 +270,8 @@ install-boot:
 dkms-source:
 	rm -rf $(DESTDIR)$(DKMS_SRC)
 	install -d $(DESTDIR)$(DKMS_SRC)
-	cp -R --parents Kbuild VERSION $(shell find kernel -name '*.[chS]') $(DESTDIR)$(DKMS_SRC)/
+	cp -R --parents Kbuild VERSION $(shell find kernel -name '*.[chS]') \
+		$(shell find $(MODULE_TOOLS) -type f) $(DESTDIR)$(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 
 # dkms acts on this system only; a package stages dkms-source instead.

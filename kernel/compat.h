@@ -76,12 +76,12 @@ static inline void torpor_bdev_close(struct torpor_bdev *b)
 }
 #endif
 
-/* 6.10 turned swap_free() into an inline wrapper of swap_free_nr(). */
+/*
+ * 6.10 turned swap_free() into an inline wrapper of swap_free_nr(): the
+ * symbol torpor's calls reach (ksyms_list.h).
+ */
 #if LINUX_VERSION_PATCHLEVEL >= 10
 #define TORPOR_HAVE_SWAP_FREE_NR
-#define torpor_swap_free_entry(entry)	torpor_ksym.swap_free_nr(entry, 1)
-#else
-#define torpor_swap_free_entry(entry)	torpor_ksym.swap_free(entry)
 #endif
 
 #endif /* _TORPOR_COMPAT_H */

@@ -80,11 +80,11 @@ int torpor_entry_resume(dev_t dev, sector_t offset)
 {
 	unsigned int sleep_flags;
 
-	if (!torpor_ksym.hibernation_available())
+	if (!hibernation_available())
 		return 0;
 	sleep_flags = lock_system_sleep();
-	*torpor_ksym.swsusp_resume_device = dev;
-	*torpor_ksym.swsusp_resume_block = offset;
+	swsusp_resume_device = dev;
+	swsusp_resume_block = offset;
 	unlock_system_sleep(sleep_flags);
 
 	return torpor_resume(dev, offset);
@@ -94,7 +94,7 @@ static ssize_t torpor_entry_resume_store(struct kobject *kobj,
 					 struct kobj_attribute *attr,
 					 const char *buf, size_t n)
 {
-	sector_t offset = READ_ONCE(*torpor_ksym.swsusp_resume_block);
+	sector_t offset = READ_ONCE(swsusp_resume_block);
 	char *device;
 	dev_t dev;
 	int err;
@@ -127,7 +127,7 @@ static DECLARE_COMPLETION(torpor_entry_patched);
 
 static int torpor_entry_pre_patch(struct klp_object *obj)
 {
-	if (!torpor_ksym.hibernate_acquire()) {
+	if (!hibernate_acquire()) {
 		pr_err("hibernation in progress or /dev/snapshot open, not loading\n");
 		return -EBUSY;
 	}
@@ -139,7 +139,7 @@ static void torpor_entry_release_token(void)
 {
 	if (torpor_entry_token) {
 		torpor_entry_token = false;
-		torpor_ksym.hibernate_release();
+		hibernate_release();
 	}
 }
 
@@ -178,7 +178,7 @@ static struct klp_patch torpor_entry_patch = {
  */
 enum torpor_mode torpor_entry_mode(void)
 {
-	switch (READ_ONCE(*torpor_ksym.hibernation_mode)) {
+	switch (READ_ONCE(hibernation_mode)) {
 	case TORPOR_KERNEL_HIB_PLATFORM:
 		return TORPOR_MODE_PLATFORM;
 	case TORPOR_KERNEL_HIB_REBOOT:
@@ -225,7 +225,7 @@ static bool torpor_entry_wait_patched(void)
 		if (wait_for_completion_timeout(&torpor_entry_patched,
 						msecs_to_jiffies(wait_ms)))
 			return true;
-		mod_delayed_work(system_wq, torpor_ksym.klp_transition_work, 0);
+		mod_delayed_work(system_wq, &klp_transition_work, 0);
 	}
 	return wait_for_completion_timeout(&torpor_entry_patched,
 					   TORPOR_ENTRY_SWITCH_WAIT);

@@ -48,17 +48,19 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 	if (pm_wakeup_pending())
 		return torpor_stats_fail(-EBUSY, "hibernation aborted: wakeup event pending");
 	torpor_arch_prepare(&hib->meta.arch);
-	torpor_ksym.save_processor_state();
+	save_processor_state();
 	if (torpor_arch_save_context()) {
 		q->restored = true;
 		err = 0;
 	} else {
 		err = torpor_snapshot_copy();
 	}
-	torpor_ksym.restore_processor_state();
-	if (q->restored)
+	restore_processor_state();
+	if (q->restored) {
+		torpor_arch_restored();
 		/* A wakeup count written before hibernation means nothing now. */
-		*torpor_ksym.events_check_enabled = false;
+		events_check_enabled = false;
+	}
 	return err;
 }
 
@@ -96,7 +98,7 @@ static void __noreturn torpor_power_down(const struct torpor_hib *hib)
 		break;
 	case TORPOR_MODE_PLATFORM:
 		if (hib->q.platform)
-			torpor_ksym.hibernation_platform_enter();
+			hibernation_platform_enter();
 		fallthrough;
 	default:
 		/* Suspend-to-RAM first ("suspend") is not offered yet. */
@@ -148,7 +150,7 @@ static int torpor_write(struct torpor_hib *hib)
 		err = torpor_test_resume();
 	else if (!err)
 		torpor_power_down(hib);
-	torpor_ksym.pm_restore_gfp_mask();
+	pm_restore_gfp_mask();
 	return err;
 }
 
@@ -162,7 +164,7 @@ static int torpor_hibernate_frozen(struct torpor_hib *hib)
 	if (err)
 		return err;
 	torpor_stats_phase(TORPOR_PHASE_FREEZE);
-	err = torpor_ksym.freeze_kernel_threads();
+	err = freeze_kernel_threads();
 	if (err) {
 		torpor_stats_fail(err, "freezing kernel threads failed");
 		goto out_release;
@@ -191,7 +193,7 @@ static int torpor_hibernate_locked(struct torpor_hib *hib)
 	int err;
 
 	torpor_stats_begin(TORPOR_PHASE_FREEZE);
-	err = torpor_ksym.pm_notifier_call_chain_robust(PM_HIBERNATION_PREPARE,
+	err = pm_notifier_call_chain_robust(PM_HIBERNATION_PREPARE,
 							PM_POST_HIBERNATION);
 	if (err)
 		return torpor_stats_fail(err, "a PM notifier refused hibernation");
@@ -199,18 +201,18 @@ static int torpor_hibernate_locked(struct torpor_hib *hib)
 	if (err)
 		goto out_notify;
 	ksys_sync_helper();
-	err = torpor_ksym.freeze_processes();
+	err = freeze_processes();
 	if (err) {
 		torpor_stats_fail(err, "freezing user space failed");
 		goto out_notify;
 	}
 	/* No memory or CPU hotplug under the bitmaps and the CPU sequence. */
-	torpor_ksym.lock_device_hotplug();
+	lock_device_hotplug();
 	err = torpor_hibernate_frozen(hib);
-	torpor_ksym.unlock_device_hotplug();
-	torpor_ksym.thaw_processes();
+	unlock_device_hotplug();
+	thaw_processes();
 out_notify:
-	torpor_ksym.pm_notifier_call_chain(PM_POST_HIBERNATION);
+	pm_notifier_call_chain(PM_POST_HIBERNATION);
 	return err;
 }
 
@@ -238,12 +240,12 @@ int torpor_hibernate(void)
 	unsigned int sleep_flags;
 	int err;
 
-	if (!torpor_ksym.hibernation_available())
+	if (!hibernation_available())
 		return torpor_stats_fail(-EPERM,
 			"hibernation is disabled (nohibernate, lockdown or secretmem)");
 	sleep_flags = lock_system_sleep();
 	/* Keeps /dev/snapshot (uswsusp) out while torpor runs. */
-	if (!torpor_ksym.hibernate_acquire()) {
+	if (!hibernate_acquire()) {
 		err = torpor_stats_fail(-EBUSY,
 			"hibernation already in progress or /dev/snapshot open");
 		goto out_unlock;
@@ -251,17 +253,17 @@ int torpor_hibernate(void)
 	hib.mode = torpor_entry_mode();
 	hib.q = (struct torpor_quiesce){
 		.msg = PMSG_FREEZE,
-		.test = *torpor_ksym.pm_test_level,
+		.test = pm_test_level,
 		.what = "hibernation",
 		.atomic = torpor_save_and_copy,
 	};
 	if (hib.mode == TORPOR_MODE_PLATFORM)
-		hib.q.platform = *torpor_ksym.hibernation_ops;
-	torpor_ksym.pm_prepare_console();
+		hib.q.platform = hibernation_ops;
+	pm_prepare_console();
 	err = torpor_hibernate_locked(&hib);
 	torpor_hibernate_done(err);
-	torpor_ksym.pm_restore_console();
-	torpor_ksym.hibernate_release();
+	pm_restore_console();
+	hibernate_release();
 out_unlock:
 	unlock_system_sleep(sleep_flags);
 	return err;

@@ -1,35 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel symbols torpor needs that are not exported to modules
- * (listed in ksyms_list.h).  They are looked up by name when the module
- * loads; one missing symbol makes the load fail.
+ * (listed in ksyms_list.h), declared so that they are called and read
+ * directly.  The kernel's livepatch loader binds each reference when the
+ * module loads (Documentation/module.rst).
  */
 #ifndef _TORPOR_KSYMS_H
 #define _TORPOR_KSYMS_H
 
-#include <linux/mm_types.h>
-#include <linux/pm.h>
-#include <linux/suspend.h>
-#include <linux/types.h>
+#include <linux/build_bug.h>
+#include <linux/compiler.h>
 
-struct kobject;
-struct zone;
-
-/* Each symbol is a typed pointer, aliased by an address the resolver sets. */
-#define TORPOR_KSYM_FN(ret, name, args) \
-	union { typeof(ret(*)args) name; unsigned long name##_addr; }
-#define TORPOR_KSYM_VAR(type, name) \
-	union { typeof(type) *name; unsigned long name##_addr; }
-
-struct torpor_ksyms {
+/* Fails the build if a listed symbol is not declared. */
+#define TORPOR_KSYM(name)	static_assert(__same_type(name, name))
 #include "ksyms_list.h"
-};
-
-#undef TORPOR_KSYM_FN
-#undef TORPOR_KSYM_VAR
-
-extern struct torpor_ksyms torpor_ksym;
-
-int torpor_ksyms_init(void);
+#undef TORPOR_KSYM
 
 #endif /* _TORPOR_KSYMS_H */

@@ -1,70 +1,116 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The unexported kernel symbols torpor uses, included by ksyms.h and
- * ksyms.c with TORPOR_KSYM_FN and TORPOR_KSYM_VAR defined (no include
- * guard on purpose).  To add one, append a line:
+ * The unexported kernel symbols torpor uses, called and read directly.
+ * The module build turns every reference to one of them into a livepatch
+ * relocation that the kernel's module loader resolves at load
+ * (Documentation/module.rst).  Included by ksyms.h for the declarations and
+ * by ksyms.c for the list of names, with TORPOR_KSYM() defined (no
+ * include guard on purpose).  To add a symbol, append
  *
- *	TORPOR_KSYM_FN(return type, name, (parameters));
- *		call it as torpor_ksym.name(...)
- *	TORPOR_KSYM_VAR(type, name);
- *		torpor_ksym.name is a "type *" to the variable
+ *	TORPOR_KSYM(name);
  *
- * Static symbols are fine if their name is unique in vmlinux
- * (grep -c ' name$' /proc/kallsyms says 1 on both kernels).
+ * and include the kernel header that declares it, or, if none can be
+ * included (kernel/power/power.h, static symbols), declare it here.
+ *
+ * The name must be in the target kernel's symbol table exactly once, or
+ * the build fails naming it.
  */
-TORPOR_KSYM_FN(unsigned long, kallsyms_lookup_name, (const char *name));
-TORPOR_KSYM_VAR(int, hibernation_mode);
-TORPOR_KSYM_VAR(struct kobject *, power_kobj);
-TORPOR_KSYM_VAR(dev_t, swsusp_resume_device);
-TORPOR_KSYM_VAR(sector_t, swsusp_resume_block);
-TORPOR_KSYM_FN(int, swap_type_of, (dev_t device, sector_t offset));
-TORPOR_KSYM_FN(swp_entry_t, get_swap_page_of_type, (int type));
-TORPOR_KSYM_FN(sector_t, swapdev_block, (int type, pgoff_t offset));
+#include <linux/console.h>
+#include <linux/cpu.h>
+#include <linux/cpuidle.h>
+#include <linux/device.h>
+#include <linux/freezer.h>
+#include <linux/gfp.h>
+#include <linux/kobject.h>
+#include <linux/set_memory.h>
+#include <linux/suspend.h>
+#include <linux/swap.h>
+#include <linux/workqueue.h>
+#include <asm/sections.h>
+#include <asm/smp.h>
+
+/*
+ * kernel/power/: declared in its private power.h, or static (marked), or
+ * declared by one of the two kernels only (pm_*_gfp_mask in 6.1's gfp.h,
+ * arch_resume_nosmt in 6.12's suspend.h).
+ */
+extern int hibernation_mode;		/* static */
+extern const struct platform_hibernation_ops *hibernation_ops; /* static */
+extern dev_t swsusp_resume_device;
+extern sector_t swsusp_resume_block;
+extern int pm_test_level;
+bool hibernate_acquire(void);
+void hibernate_release(void);
+int hibernation_platform_enter(void);
+int pm_notifier_call_chain_robust(unsigned long up, unsigned long down);
+int pm_notifier_call_chain(unsigned long val);
+void pm_restrict_gfp_mask(void);
+void pm_restore_gfp_mask(void);
+int arch_resume_nosmt(void);
+
+TORPOR_KSYM(hibernation_mode);
+TORPOR_KSYM(hibernation_ops);
+TORPOR_KSYM(swsusp_resume_device);
+TORPOR_KSYM(swsusp_resume_block);
+TORPOR_KSYM(pm_test_level);
+TORPOR_KSYM(hibernate_acquire);
+TORPOR_KSYM(hibernate_release);
+TORPOR_KSYM(hibernation_platform_enter);
+TORPOR_KSYM(pm_notifier_call_chain_robust);
+TORPOR_KSYM(pm_notifier_call_chain);
+TORPOR_KSYM(pm_restrict_gfp_mask);
+TORPOR_KSYM(pm_restore_gfp_mask);
+TORPOR_KSYM(arch_resume_nosmt);
+TORPOR_KSYM(power_kobj);
+TORPOR_KSYM(events_check_enabled);
+TORPOR_KSYM(hibernation_available);
+TORPOR_KSYM(pm_prepare_console);
+TORPOR_KSYM(pm_restore_console);
+TORPOR_KSYM(save_processor_state);
+TORPOR_KSYM(restore_processor_state);
+
+/* Freezer, CPUs, devices, console */
+TORPOR_KSYM(freeze_processes);
+TORPOR_KSYM(freeze_kernel_threads);
+TORPOR_KSYM(thaw_processes);
+TORPOR_KSYM(freeze_secondary_cpus);
+TORPOR_KSYM(thaw_secondary_cpus);
+TORPOR_KSYM(play_dead_common);
+TORPOR_KSYM(cpuidle_pause);
+TORPOR_KSYM(cpuidle_resume);
+TORPOR_KSYM(dpm_prepare);
+TORPOR_KSYM(dpm_suspend);
+TORPOR_KSYM(dpm_resume);
+TORPOR_KSYM(dpm_complete);
+TORPOR_KSYM(lock_device_hotplug);
+TORPOR_KSYM(unlock_device_hotplug);
+TORPOR_KSYM(suspend_console);
+TORPOR_KSYM(resume_console);
+
+/* Swap */
+TORPOR_KSYM(swap_type_of);
+TORPOR_KSYM(get_swap_page_of_type);
+TORPOR_KSYM(swapdev_block);
 #ifdef TORPOR_HAVE_SWAP_FREE_NR
-TORPOR_KSYM_FN(void, swap_free_nr, (swp_entry_t entry, int nr_pages));
+TORPOR_KSYM(swap_free_nr);
 #else
-TORPOR_KSYM_FN(void, swap_free, (swp_entry_t entry));
+TORPOR_KSYM(swap_free);
 #endif
-TORPOR_KSYM_FN(int, freeze_processes, (void));
-TORPOR_KSYM_FN(int, freeze_kernel_threads, (void));
-TORPOR_KSYM_FN(void, thaw_processes, (void));
-TORPOR_KSYM_FN(int, freeze_secondary_cpus, (int primary));
-TORPOR_KSYM_FN(void, thaw_secondary_cpus, (void));
-TORPOR_KSYM_FN(void, play_dead_common, (void));
-TORPOR_KSYM_FN(void, pm_restrict_gfp_mask, (void));
-TORPOR_KSYM_FN(void, pm_restore_gfp_mask, (void));
-TORPOR_KSYM_FN(int, dpm_prepare, (pm_message_t state));
-TORPOR_KSYM_FN(int, dpm_suspend, (pm_message_t state));
-TORPOR_KSYM_FN(void, dpm_resume, (pm_message_t state));
-TORPOR_KSYM_FN(void, dpm_complete, (pm_message_t state));
-TORPOR_KSYM_FN(void, suspend_console, (void));
-TORPOR_KSYM_FN(void, resume_console, (void));
-TORPOR_KSYM_FN(int, pm_notifier_call_chain_robust, (unsigned long up, unsigned long down));
-TORPOR_KSYM_FN(int, pm_notifier_call_chain, (unsigned long val));
-TORPOR_KSYM_FN(void, pm_prepare_console, (void));
-TORPOR_KSYM_FN(void, pm_restore_console, (void));
-TORPOR_KSYM_FN(void, cpuidle_pause, (void));
-TORPOR_KSYM_FN(void, cpuidle_resume, (void));
-TORPOR_KSYM_FN(void, save_processor_state, (void));
-TORPOR_KSYM_FN(void, restore_processor_state, (void));
-TORPOR_KSYM_FN(void, lock_device_hotplug, (void));
-TORPOR_KSYM_FN(void, unlock_device_hotplug, (void));
-TORPOR_KSYM_FN(bool, hibernation_available, (void));
-TORPOR_KSYM_FN(bool, hibernate_acquire, (void));
-TORPOR_KSYM_FN(void, hibernate_release, (void));
-TORPOR_KSYM_FN(int, hibernation_platform_enter, (void));
-TORPOR_KSYM_FN(int, arch_resume_nosmt, (void));
-TORPOR_KSYM_VAR(int, pm_test_level);
-TORPOR_KSYM_VAR(const struct platform_hibernation_ops *, hibernation_ops);
-TORPOR_KSYM_VAR(bool, events_check_enabled);
-TORPOR_KSYM_FN(unsigned long, shrink_all_memory, (unsigned long nr_pages));
-TORPOR_KSYM_FN(void, drain_all_pages, (struct zone *zone));
-TORPOR_KSYM_FN(void, drain_local_pages, (struct zone *zone));
-TORPOR_KSYM_FN(bool, kernel_page_present, (struct page *page));
-TORPOR_KSYM_FN(int, set_direct_map_default_noflush, (struct page *page));
-TORPOR_KSYM_FN(int, set_direct_map_invalid_noflush, (struct page *page));
-TORPOR_KSYM_FN(void, flush_tlb_kernel_range, (unsigned long start, unsigned long end));
-TORPOR_KSYM_VAR(char, __nosave_begin);
-TORPOR_KSYM_VAR(char, __nosave_end);
-TORPOR_KSYM_VAR(char, _text);
-TORPOR_KSYM_VAR(struct delayed_work, klp_transition_work);
+
+/* Memory */
+TORPOR_KSYM(shrink_all_memory);
+TORPOR_KSYM(drain_all_pages);
+TORPOR_KSYM(drain_local_pages);
+TORPOR_KSYM(kernel_page_present);
+TORPOR_KSYM(set_direct_map_default_noflush);
+TORPOR_KSYM(set_direct_map_invalid_noflush);
+/* asm/tlbflush.h declares it for built-in code only */
+void flush_tlb_kernel_range(unsigned long start, unsigned long end);
+TORPOR_KSYM(flush_tlb_kernel_range);
+TORPOR_KSYM(__nosave_begin);
+TORPOR_KSYM(__nosave_end);
+TORPOR_KSYM(_text);
+
+/* Livepatch: static in kernel/livepatch/transition.c */
+extern struct delayed_work klp_transition_work;
+TORPOR_KSYM(klp_transition_work);

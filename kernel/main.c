@@ -8,7 +8,6 @@
 #include <linux/moduleparam.h>
 
 #include "entry.h"
-#include "ksyms.h"
 #include "sysfs.h"
 
 static char *resume;
@@ -43,9 +42,6 @@ static int __init torpor_init(void)
 {
 	int err;
 
-	err = torpor_ksyms_init();
-	if (err)
-		return err;
 	err = torpor_sysfs_init();
 	if (err)
 		return err;

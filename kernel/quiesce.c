@@ -118,7 +118,7 @@ out_irqs:
  */
 static void __noreturn torpor_play_dead(void)
 {
-	torpor_ksym.play_dead_common();
+	play_dead_common();
 	wbinvd();
 	for (;;)
 		native_halt();
@@ -135,7 +135,7 @@ static int torpor_cpus_down(const struct torpor_quiesce *q)
 
 	if (q->msg.event == PM_EVENT_QUIESCE)
 		smp_ops.play_dead = torpor_play_dead;
-	err = torpor_ksym.freeze_secondary_cpus(0);
+	err = freeze_secondary_cpus(0);
 	smp_ops.play_dead = play_dead;
 	return err;
 }
@@ -144,17 +144,17 @@ static int torpor_quiesce_cpus(struct torpor_quiesce *q)
 {
 	int err;
 
-	torpor_ksym.cpuidle_pause();
+	cpuidle_pause();
 	err = torpor_cpus_down(q);
 	if (err)
 		torpor_stats_fail(err, "%s aborted: non-boot CPUs failed to go offline",
 				  q->what);
 	else if (!torpor_quiesce_test(q, TORPOR_TEST_CPUS))
 		err = torpor_quiesce_atomic(q);
-	torpor_ksym.thaw_secondary_cpus();
-	torpor_ksym.cpuidle_resume();
+	thaw_secondary_cpus();
+	cpuidle_resume();
 	if (q->restored)
-		torpor_ksym.arch_resume_nosmt();
+		arch_resume_nosmt();
 	return err;
 }
 
@@ -194,16 +194,16 @@ static int torpor_quiesce_devices(struct torpor_quiesce *q)
 	if (err)
 		return torpor_stats_fail(err, "%s aborted: the platform refused to begin",
 					 q->what);
-	err = torpor_ksym.dpm_prepare(q->msg);
+	err = dpm_prepare(q->msg);
 	if (err) {
 		torpor_stats_fail(err, "%s aborted: some devices failed to prepare",
 				  q->what);
-		torpor_ksym.dpm_complete(PMSG_RECOVER);
+		dpm_complete(PMSG_RECOVER);
 		goto out_platform;
 	}
-	torpor_ksym.suspend_console();
-	torpor_ksym.pm_restrict_gfp_mask();
-	err = torpor_ksym.dpm_suspend(q->msg);
+	suspend_console();
+	pm_restrict_gfp_mask();
+	err = dpm_suspend(q->msg);
 	if (err)
 		torpor_stats_fail(err, "%s aborted: some devices failed to suspend",
 				  q->what);
@@ -212,11 +212,11 @@ static int torpor_quiesce_devices(struct torpor_quiesce *q)
 	else
 		err = torpor_quiesce_late(q);
 	back = torpor_quiesce_back(q, err);
-	torpor_ksym.dpm_resume(back);
+	dpm_resume(back);
 	if (err || q->restored || q->test)
-		torpor_ksym.pm_restore_gfp_mask();
-	torpor_ksym.resume_console();
-	torpor_ksym.dpm_complete(back);
+		pm_restore_gfp_mask();
+	resume_console();
+	dpm_complete(back);
 out_platform:
 	torpor_platform_end(q);
 	return err;

@@ -38,7 +38,7 @@ int torpor_restore_frozen(void)
 		.atomic = torpor_restore_jump,
 	};
 
-	torpor_ksym.pm_restore_gfp_mask();
+	pm_restore_gfp_mask();
 	return torpor_quiesce(&q);
 }
 
@@ -55,18 +55,18 @@ int torpor_restore(void)
 {
 	int ret;
 
-	ret = torpor_ksym.freeze_processes();
+	ret = freeze_processes();
 	if (ret) {
 		torpor_stats_fail(ret, "resume aborted: cannot freeze processes");
 		goto out_thaw;
 	}
-	ret = torpor_ksym.freeze_kernel_threads();
+	ret = freeze_kernel_threads();
 	if (ret) {
 		torpor_stats_fail(ret, "resume aborted: cannot freeze kernel threads");
 		goto out_thaw;
 	}
 	ret = torpor_restore_frozen();
 out_thaw:
-	torpor_ksym.thaw_processes();
+	thaw_processes();
 	return ret;
 }

@@ -267,13 +267,13 @@ int torpor_resume(dev_t dev, sector_t offset)
 
 	/* As for the kernel's resume: no hibernation or second resume meanwhile. */
 	sleep_flags = lock_system_sleep();
-	if (!torpor_ksym.hibernate_acquire()) {
+	if (!hibernate_acquire()) {
 		ret = torpor_stats_fail(-EBUSY,
 			"resume refused: hibernation in progress or /dev/snapshot open");
 		goto out_unlock;
 	}
 	ret = torpor_resume_from(dev, offset, false);
-	torpor_ksym.hibernate_release();
+	hibernate_release();
 out_unlock:
 	unlock_system_sleep(sleep_flags);
 	return ret;
@@ -293,7 +293,7 @@ int torpor_resume_test(void)
 {
 	int ret;
 
-	ret = torpor_resume_from(*torpor_ksym.swsusp_resume_device,
-				 *torpor_ksym.swsusp_resume_block, true);
+	ret = torpor_resume_from(swsusp_resume_device,
+				 swsusp_resume_block, true);
 	return ret ?: torpor_stats_fail(-ENOENT, "test_resume: the image just written is not there");
 }

@@ -144,8 +144,8 @@ void torpor_snapshot_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint,
 
 static bool torpor_pfn_nosave(unsigned long pfn)
 {
-	unsigned long begin = PFN_DOWN(__pa_symbol(torpor_ksym.__nosave_begin));
-	unsigned long end = PFN_UP(__pa_symbol(torpor_ksym.__nosave_end));
+	unsigned long begin = PFN_DOWN(__pa_symbol(&__nosave_begin));
+	unsigned long end = PFN_UP(__pa_symbol(&__nosave_end));
 
 	return pfn >= begin && pfn < end;
 }
@@ -183,7 +183,7 @@ static enum torpor_frame torpor_classify(unsigned long pfn)
 		return TORPOR_FRAME_SKIP;
 	if (torpor_pfn_own(pfn))
 		return TORPOR_FRAME_OWN;
-	if (PageReserved(page) && !torpor_ksym.kernel_page_present(page))
+	if (PageReserved(page) && !kernel_page_present(page))
 		return TORPOR_FRAME_SKIP;
 	return TORPOR_FRAME_SAVE;
 }
@@ -205,7 +205,7 @@ static unsigned long torpor_estimate_saveable(void)
 	unsigned long candidates = 0;
 	unsigned long free;
 
-	torpor_ksym.drain_all_pages(NULL);
+	drain_all_pages(NULL);
 	torpor_walk_ram(torpor_count_range, &candidates);
 	free = global_zone_page_state(NR_FREE_PAGES);
 	return candidates > free ? candidates - free : 0;
@@ -307,7 +307,7 @@ static int torpor_make_room(unsigned long *copies)
 		torpor_room_measure(&r);
 		want = torpor_room_shortfall(&r);
 		if (!want || pass == TORPOR_SHRINK_PASSES ||
-		    !torpor_ksym.shrink_all_memory(want))
+		    !shrink_all_memory(want))
 			break;
 	}
 	if (r.free < r.need)
@@ -460,14 +460,14 @@ static void torpor_copy_frame(void *dst, struct page *page)
 {
 	unsigned long addr = (unsigned long)page_address(page);
 
-	if (torpor_ksym.kernel_page_present(page)) {
+	if (kernel_page_present(page)) {
 		copy_page(dst, (void *)addr);
 		return;
 	}
-	torpor_ksym.set_direct_map_default_noflush(page);
+	set_direct_map_default_noflush(page);
 	copy_page(dst, (void *)addr);
-	torpor_ksym.set_direct_map_invalid_noflush(page);
-	torpor_ksym.flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+	set_direct_map_invalid_noflush(page);
+	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
 }
 
 static void torpor_copy_frames(void)
@@ -500,7 +500,7 @@ int torpor_snapshot_copy(void)
 	 */
 	u64 start = sched_clock();
 
-	torpor_ksym.drain_local_pages(NULL);
+	drain_local_pages(NULL);
 	torpor_bits_zero(snap.saved, snap.max_pfn);
 	memset(counts, 0, sizeof(*counts));
 	counts->copies = snap.nr_copies;

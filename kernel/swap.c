@@ -36,12 +36,12 @@ int torpor_swap_open(struct torpor_swap *sw)
 	int err;
 
 	memset(sw, 0, sizeof(*sw));
-	sw->dev = *torpor_ksym.swsusp_resume_device;
-	sw->sig_page = *torpor_ksym.swsusp_resume_block;
+	sw->dev = swsusp_resume_device;
+	sw->sig_page = swsusp_resume_block;
 	if (!sw->dev)
 		return torpor_stats_fail(-ENODEV,
 			"no resume device: write the swap device to /sys/power/resume");
-	sw->type = torpor_ksym.swap_type_of(sw->dev, sw->sig_page);
+	sw->type = swap_type_of(sw->dev, sw->sig_page);
 	if (sw->type < 0)
 		return torpor_stats_fail(-EINVAL,
 			"resume device %u:%u offset %llu is not an active swap area",
@@ -76,8 +76,7 @@ static void torpor_swap_free_slots(struct torpor_swap *sw)
 
 	for (i = 0; i < sw->nr_runs; i++)
 		for (n = 0; n < sw->runs[i].count; n++)
-			torpor_swap_free_entry(swp_entry(sw->type,
-							 sw->runs[i].start + n));
+			swap_free(swp_entry(sw->type, sw->runs[i].start + n));
 	sw->nr_runs = 0;
 }
 
@@ -134,7 +133,7 @@ static int torpor_swap_record(struct torpor_swap *sw, pgoff_t offset)
 
 int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page)
 {
-	swp_entry_t entry = torpor_ksym.get_swap_page_of_type(sw->type);
+	swp_entry_t entry = get_swap_page_of_type(sw->type);
 	pgoff_t offset = swp_offset(entry);
 	int err;
 
@@ -143,10 +142,10 @@ int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page)
 					 MAJOR(sw->dev), MINOR(sw->dev));
 	err = torpor_swap_record(sw, offset);
 	if (err) {
-		torpor_swap_free_entry(entry);
+		swap_free(entry);
 		return err;
 	}
-	*dev_page = torpor_ksym.swapdev_block(sw->type, offset);
+	*dev_page = swapdev_block(sw->type, offset);
 	return 0;
 }
 

@@ -173,7 +173,7 @@ int torpor_sysfs_init(void)
 {
 	int err;
 
-	torpor_kobj = kobject_create_and_add("torpor", *torpor_ksym.power_kobj);
+	torpor_kobj = kobject_create_and_add("torpor", power_kobj);
 	if (!torpor_kobj)
 		return -ENOMEM;
 	err = sysfs_create_group(torpor_kobj, &torpor_attr_group);

@@ -10,7 +10,9 @@
 #include <linux/smp.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
+#include <asm/cpufeature.h>
 #include <asm/desc.h>
+#include <asm/msr.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 
@@ -66,14 +68,30 @@ void torpor_arch_prepare(struct torpor_arch_x86_64 *arch)
 	torpor_arch_ctx.gdt.size = GDT_SIZE - 1;
 	torpor_arch_ctx.gdt.address =
 		(unsigned long)get_cpu_gdt_rw(smp_processor_id());
+	torpor_arch_ctx.s_cet = 0;
+	if (cpu_feature_enabled(X86_FEATURE_IBT))
+		rdmsrl(MSR_IA32_S_CET, torpor_arch_ctx.s_cet);
 
 	memset(arch, 0, sizeof(*arch));
 	arch->entry_virt = cpu_to_le64(landing);
 	arch->cr3 = cpu_to_le64(torpor_arch_kernel_cr3());
 	arch->page_offset_base = cpu_to_le64(PAGE_OFFSET);
-	arch->kernel_text_base = cpu_to_le64((unsigned long)torpor_ksym._text);
+	arch->kernel_text_base = cpu_to_le64((unsigned long)_text);
 	/* Module text is vmalloc memory: look the frame up. */
 	arch->restore_code_virt = cpu_to_le64(landing & PAGE_MASK);
 	arch->restore_code_pfn = cpu_to_le64(vmalloc_to_pfn((void *)landing));
 	arch->paging_levels = cpu_to_le32(torpor_paging_levels());
+}
+
+/**
+ * torpor_arch_restored - finish re-entering this kernel after a restore
+ *
+ * Called right after restore_processor_state(), which put this kernel's
+ * CR4 back (CET included) but not IA32_S_CET: that is still the boot
+ * kernel's, and one built without IBT leaves indirect branch tracking off.
+ */
+void torpor_arch_restored(void)
+{
+	if (cpu_feature_enabled(X86_FEATURE_IBT))
+		wrmsrl(MSR_IA32_S_CET, torpor_arch_ctx.s_cet);
 }

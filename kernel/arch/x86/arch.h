@@ -45,6 +45,7 @@ struct torpor_arch_context {
 	u64 boot_load_ns;
 	u64 boot_restore_ns;
 	struct desc_ptr gdt;	/* this CPU's writable GDT */
+	u64 s_cet;		/* MSR IA32_S_CET, 0 without IBT */
 };
 
 extern struct torpor_arch_context torpor_arch_ctx;
@@ -68,6 +69,7 @@ __attribute__((__returns_twice__)) int torpor_arch_save_context(void);
 void torpor_arch_landing(void);
 
 void torpor_arch_prepare(struct torpor_arch_x86_64 *arch);
+void torpor_arch_restored(void);
 
 #endif /* __ASSEMBLY__ */
 #endif /* _TORPOR_ARCH_H */

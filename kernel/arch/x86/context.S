@@ -45,6 +45,7 @@ SYM_FUNC_END(torpor_arch_save_context)
 	.balign	PAGE_SIZE, 0xcc
 SYM_CODE_START(torpor_arch_landing)
 	UNWIND_HINT_ENTRY
+	/* Reached by an indirect jump, though with CET off (trampoline.S). */
 	ENDBR
 	movq	%rdi, %cr3
 

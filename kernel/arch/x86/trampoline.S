@@ -13,15 +13,23 @@
  *	%r8, %r9 the load and hand-over times, passed on in %rsi and %rdx
  *
  * It lives in .rodata: it is only ever executed from its copy.
+ *
+ * IBT: torpor calls the copy through a pointer, so it starts with ENDBR (a
+ * no-op, or nothing, on kernels built without IBT), as the kernel's own
+ * core_restore_code does.  It leaves CR4.CET clear: the image may come
+ * from a kernel built without IBT, whose landing and code up to
+ * restore_processor_state() (which puts the image's own CR4 back) have no
+ * endbr64.  The kexec hand-over to another kernel turns CET off likewise.
  */
 #include <linux/linkage.h>
+#include <asm/ibt.h>
 #include <asm/page_types.h>
 #include <asm/processor-flags.h>
 
 	.section .rodata, "a"
 	.balign 16
 SYM_DATA_START(torpor_trampoline)
-	endbr64
+	ENDBR
 	/* The copy loop below leaves %r12-%r15 alone. */
 	movq	%rdx, %r12
 	movq	%rcx, %r13
@@ -29,8 +37,12 @@ SYM_DATA_START(torpor_trampoline)
 	movq	%r9, %r15
 	movq	%rdi, %cr3
 
-	/* The boot kernel's global entries would survive the CR3 switch. */
+	/*
+	 * The boot kernel's global entries would survive the CR3 switch:
+	 * PGE off and on again flushes them.  CET stays off.
+	 */
 	movq	%cr4, %rax
+	andq	$~X86_CR4_CET, %rax
 	movq	%rax, %rcx
 	andq	$~X86_CR4_PGE, %rcx
 	movq	%rcx, %cr4

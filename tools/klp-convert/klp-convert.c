@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klp-convert: turn a module's references to unexported vmlinux symbols
+ * into livepatch relocations, which the kernel's module loader applies when
+ * the module loads (Documentation/livepatch/module-elf-format.rst).
+ *
+ *	klp-convert symvers SYMBOLS OBJECT
+ *	klp-convert convert OBJECT MODULE
+ *	klp-convert kallsyms VMLINUX
+ *
+ * OBJECT, the module's linked object, lists the symbols to convert in its
+ * section ".discard.torpor_ksyms" (NUL-separated, from kernel/ksyms.c).
+ * "symvers" checks them against SYMBOLS, the target kernel's symbol table
+ * (one "address type name" line per symbol: System.map, /proc/kallsyms,
+ * whose lines with a fourth field, module symbols, are skipped), and prints
+ * them in Module.symvers format for modpost (KBUILD_EXTRA_SYMBOLS), which
+ * runs before the final link and must take them for resolved.  Every
+ * listed name must be in SYMBOLS exactly once: the loader then finds it as
+ * position 0.
+ *
+ * "convert" rewrites MODULE, the final .ko, in place.  The linker cannot
+ * carry livepatch relocations through "ld -r" (it copies them as data), so
+ * this comes after it.  Each undefined symbol of the list becomes ".klp.sym.vmlinux.NAME,0" with
+ * section index SHN_LIVEPATCH, every relocation against it moves from
+ * ".rela.SECTION" to a new ".klp.rela.vmlinux.SECTION", and its modversion
+ * entry (a placeholder from the symvers step) is dropped.  Indices of
+ * existing symbols and sections do not change: new sections, names and the
+ * section header table are appended to the file.  A module not converted
+ * fails to load ("Unknown symbol"), it never runs unbound.
+ *
+ * "kallsyms" prints the names of the symbol table a kernel keeps for
+ * /proc/kallsyms, read from its decompressed image, for kernels whose
+ * System.map is not installed (Debian ships a placeholder).
+ *
+ * Plain <elf.h>, no libelf: DKMS builds it on the user's machine.
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* From the kernel's include/uapi/linux/elf.h. */
+#define SHN_LIVEPATCH		0xff20
+#define SHF_RELA_LIVEPATCH	0x00100000
+
+#define LIST_SECTION		".discard.torpor_ksyms"
+#define KLP_SYM_PREFIX		".klp.sym.vmlinux."
+#define KLP_RELA_PREFIX		".klp.rela.vmlinux."
+
+static const char *object_path;
+static unsigned int converted;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "klp-convert: %s: ", object_path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* A growing byte buffer: the output file, or a string table. */
+struct buf {
+	unsigned char *data;
+	size_t len;
+};
+
+static size_t buf_add(struct buf *b, const void *data, size_t len, size_t align)
+{
+	size_t at = (b->len + align - 1) / align * align;
+
+	b->data = xrealloc(b->data, at + len);
+	memset(b->data + b->len, 0, at - b->len);
+	memcpy(b->data + at, data, len);
+	b->len = at + len;
+	return at;
+}
+
+static struct buf read_file(const char *path)
+{
+	struct buf b = { NULL, 0 };
+	unsigned char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		die("cannot open %s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n, 1);
+	if (ferror(f))
+		die("cannot read %s", path);
+	fclose(f);
+	return b;
+}
+
+static void write_file(const char *path, const struct buf *b)
+{
+	size_t len = strlen(path) + 5;
+	char *tmp = xrealloc(NULL, len);
+	FILE *f;
+
+	snprintf(tmp, len, "%s.tmp", path);
+	f = fopen(tmp, "wb");
+	if (!f || fwrite(b->data, 1, b->len, f) != b->len || fclose(f))
+		die("cannot write %s", tmp);
+	if (rename(tmp, path))
+		die("cannot rename %s: %s", tmp, strerror(errno));
+	free(tmp);
+}
+
+/* The object, checked enough that the accessors below stay inside it. */
+struct object {
+	struct buf file;
+	Elf64_Ehdr *ehdr;
+	Elf64_Shdr *shdr;
+	unsigned int symtab;
+};
+
+static void *section_data(struct object *o, unsigned int i)
+{
+	return o->file.data + o->shdr[i].sh_offset;
+}
+
+static const char *section_name(struct object *o, unsigned int i)
+{
+	return (char *)section_data(o, o->ehdr->e_shstrndx) + o->shdr[i].sh_name;
+}
+
+static void check_object(struct object *o)
+{
+	Elf64_Ehdr *e = (Elf64_Ehdr *)o->file.data;
+	unsigned int i;
+
+	if (o->file.len < sizeof(*e) || memcmp(e->e_ident, ELFMAG, SELFMAG) ||
+	    e->e_ident[EI_CLASS] != ELFCLASS64 || e->e_ident[EI_DATA] != ELFDATA2LSB ||
+	    e->e_type != ET_REL || e->e_machine != EM_X86_64)
+		die("not an x86-64 ELF64 relocatable object");
+	if (e->e_shentsize != sizeof(Elf64_Shdr) || e->e_shnum == 0 ||
+	    e->e_shnum >= SHN_LORESERVE || e->e_shstrndx >= e->e_shnum ||
+	    e->e_shoff > o->file.len ||
+	    (o->file.len - e->e_shoff) / sizeof(Elf64_Shdr) < e->e_shnum)
+		die("bad section header table");
+	o->ehdr = e;
+	o->shdr = (Elf64_Shdr *)(o->file.data + e->e_shoff);
+	o->symtab = 0;
+	for (i = 0; i < e->e_shnum; i++) {
+		Elf64_Shdr *s = &o->shdr[i];
+
+		if (s->sh_type != SHT_NOBITS &&
+		    (s->sh_offset > o->file.len || o->file.len - s->sh_offset < s->sh_size))
+			die("section %u outside the file", i);
+		if (s->sh_type == SHT_SYMTAB) {
+			if (o->symtab || s->sh_link >= e->e_shnum ||
+			    s->sh_entsize != sizeof(Elf64_Sym))
+				die("unexpected symbol table");
+			o->symtab = i;
+		}
+		if (s->sh_type == SHT_RELA &&
+		    (s->sh_entsize != sizeof(Elf64_Rela) || s->sh_info >= e->e_shnum))
+			die("bad relocation section %u", i);
+	}
+	if (!o->symtab)
+		die("no symbol table");
+}
+
+/* The names in the list section. */
+struct name_list {
+	const char **names;
+	unsigned int count;
+};
+
+static struct name_list read_list(struct object *o)
+{
+	struct name_list l = { NULL, 0 };
+	const char *p = NULL, *end = NULL;
+	unsigned int i;
+
+	for (i = 1; i < o->ehdr->e_shnum; i++) {
+		if (!strcmp(section_name(o, i), LIST_SECTION)) {
+			p = section_data(o, i);
+			end = p + o->shdr[i].sh_size;
+		}
+	}
+	if (!p)
+		die("no section %s (kernel/ksyms.c) to list the symbols", LIST_SECTION);
+	if (p == end || end[-1])
+		die("section %s is not a list of strings", LIST_SECTION);
+	for (; p < end; p += strlen(p) + 1) {
+		if (!*p)
+			continue;	/* alignment padding */
+		l.names = xrealloc(l.names, (l.count + 1) * sizeof(*l.names));
+		l.names[l.count++] = p;
+	}
+	return l;
+}
+
+static int list_index(const struct name_list *l, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->count; i++)
+		if (!strcmp(l->names[i], name))
+			return i;
+	return -1;
+}
+
+/*
+ * How often each listed name occurs in the kernel's symbol table; the
+ * livepatch loader counts the same way (every kallsyms symbol of the name).
+ */
+static unsigned int check_symbols(const char *path, const struct name_list *l)
+{
+	unsigned int *count = xrealloc(NULL, l->count * sizeof(*count));
+	unsigned int i, lines = 0, bad = 0;
+	char line[1024], name[512];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		die("cannot open the kernel's symbol table %s: %s", path, strerror(errno));
+	memset(count, 0, l->count * sizeof(*count));
+	while (fgets(line, sizeof(line), f)) {
+		char extra[2];
+		int k;
+
+		if (sscanf(line, "%*s %*s %511s %1s", name, extra) != 1)
+			continue;
+		lines++;
+		k = list_index(l, name);
+		if (k >= 0)
+			count[k]++;
+	}
+	fclose(f);
+	/* Debian ships a one-line placeholder as /boot/System.map-*. */
+	if (lines < 1000)
+		die("%s holds %u symbols: not the kernel's symbol table", path, lines);
+	for (i = 0; i < l->count; i++) {
+		if (count[i] == 1)
+			continue;
+		if (count[i])
+			fprintf(stderr, "klp-convert: kernel symbol %s: %u symbols of that name in %s, cannot tell which\n",
+				l->names[i], count[i], path);
+		else
+			fprintf(stderr, "klp-convert: kernel symbol %s: not in %s\n",
+				l->names[i], path);
+		bad++;
+	}
+	free(count);
+	return bad;
+}
+
+/* Renames the listed undefined symbols; returns which symbols changed. */
+static bool *convert_symbols(struct object *o, const struct name_list *l,
+			     struct buf *strtab)
+{
+	Elf64_Shdr *ss = &o->shdr[o->symtab];
+	Elf64_Sym *sym = section_data(o, o->symtab);
+	size_t i, nsyms = ss->sh_size / sizeof(*sym);
+	bool *klp = xrealloc(NULL, nsyms * sizeof(*klp));
+	const char *names = section_data(o, ss->sh_link);
+
+	strtab->len = 0;
+	buf_add(strtab, names, o->shdr[ss->sh_link].sh_size, 1);
+	for (i = 0; i < nsyms; i++) {
+		const char *name = names + sym[i].st_name;
+		char klp_name[600];
+
+		klp[i] = false;
+		if (sym[i].st_name >= o->shdr[ss->sh_link].sh_size || list_index(l, name) < 0)
+			continue;
+		if (sym[i].st_shndx != SHN_UNDEF)
+			die("%s is listed as a kernel symbol but defined here", name);
+		snprintf(klp_name, sizeof(klp_name), KLP_SYM_PREFIX "%s,0", name);
+		sym[i].st_name = buf_add(strtab, klp_name, strlen(klp_name) + 1, 1);
+		sym[i].st_shndx = SHN_LIVEPATCH;
+		klp[i] = true;
+		converted++;
+	}
+	return klp;
+}
+
+/*
+ * What is appended to the file: the new sections' contents, and the
+ * section header table.  Offsets in it start at base, the file's length
+ * rounded up so that the alignments hold.
+ */
+struct tail {
+	struct buf data;
+	size_t base;
+	Elf64_Shdr *shdr;	/* the sections added */
+	unsigned int count;
+};
+
+static Elf64_Off tail_add(struct tail *t, const void *data, size_t len, size_t align)
+{
+	return t->base + buf_add(&t->data, data, len, align);
+}
+
+/*
+ * Moves the relocations against converted symbols out of each relocation
+ * section into a livepatch one for the same target.
+ */
+static void split_relocations(struct object *o, const bool *klp,
+			      struct buf *shstrtab, struct tail *t)
+{
+	size_t nsyms = o->shdr[o->symtab].sh_size / sizeof(Elf64_Sym);
+	unsigned int i;
+
+	for (i = 1; i < o->ehdr->e_shnum; i++) {
+		Elf64_Shdr *s = &o->shdr[i];
+		Elf64_Rela *r = section_data(o, i), *moved;
+		size_t j, kept = 0, count = s->sh_size / sizeof(*r), n = 0;
+		char name[600];
+		Elf64_Shdr *k;
+
+		if (s->sh_type == SHT_REL && s->sh_link == o->symtab)
+			die("REL section %s: x86-64 modules use RELA", section_name(o, i));
+		if (s->sh_type != SHT_RELA || s->sh_link != o->symtab)
+			continue;
+		moved = xrealloc(NULL, count * sizeof(*r));
+		for (j = 0; j < count; j++) {
+			size_t symi = ELF64_R_SYM(r[j].r_info);
+
+			if (symi < nsyms && klp[symi])
+				moved[n++] = r[j];
+			else
+				r[kept++] = r[j];
+		}
+		if (n) {
+			s->sh_size = kept * sizeof(*r);
+			snprintf(name, sizeof(name), KLP_RELA_PREFIX "%s",
+				 section_name(o, s->sh_info));
+			t->shdr = xrealloc(t->shdr, (t->count + 1) * sizeof(*t->shdr));
+			k = &t->shdr[t->count++];
+			memset(k, 0, sizeof(*k));
+			k->sh_name = buf_add(shstrtab, name, strlen(name) + 1, 1);
+			k->sh_type = SHT_RELA;
+			k->sh_flags = SHF_ALLOC | SHF_INFO_LINK | SHF_RELA_LIVEPATCH;
+			k->sh_offset = tail_add(t, moved, n * sizeof(*r), 8);
+			k->sh_size = n * sizeof(*r);
+			k->sh_link = o->symtab;
+			k->sh_info = s->sh_info;
+			k->sh_addralign = 8;
+			k->sh_entsize = sizeof(*r);
+		}
+		free(moved);
+	}
+}
+
+/* Points the section header at a new copy of its contents. */
+static void replace_section(struct object *o, unsigned int i, const struct buf *b,
+			    struct tail *t)
+{
+	o->shdr[i].sh_offset = tail_add(t, b->data, b->len, 1);
+	o->shdr[i].sh_size = b->len;
+}
+
+/* Drops the modversion entries of converted symbols. */
+static void drop_versions(struct object *o, const struct name_list *l)
+{
+	/* struct modversion_info */
+	struct version {
+		uint64_t crc;
+		char name[64 - sizeof(uint64_t)];
+	} *v;
+	unsigned int i;
+	size_t j, kept = 0, count;
+
+	for (i = 1; i < o->ehdr->e_shnum; i++) {
+		if (strcmp(section_name(o, i), "__versions"))
+			continue;
+		v = section_data(o, i);
+		count = o->shdr[i].sh_size / sizeof(*v);
+		for (j = 0; j < count; j++) {
+			v[j].name[sizeof(v[j].name) - 1] = '\0';
+			if (list_index(l, v[j].name) < 0)
+				v[kept++] = v[j];
+		}
+		o->shdr[i].sh_size = kept * sizeof(*v);
+	}
+}
+
+static void convert(const char *list_object, const char *module)
+{
+	struct object o, lo;
+	struct name_list list;
+	struct buf strtab = { NULL, 0 }, shstrtab = { NULL, 0 }, out = { NULL, 0 };
+	struct tail t = { { NULL, 0 }, 0, NULL, 0 };
+	unsigned int shnum;
+	bool *klp;
+
+	object_path = list_object;
+	lo.file = read_file(list_object);
+	check_object(&lo);
+	list = read_list(&lo);
+
+	object_path = module;
+	o.file = read_file(module);
+	check_object(&o);
+	t.base = (o.file.len + 7) / 8 * 8;
+	klp = convert_symbols(&o, &list, &strtab);
+	if (!converted)
+		return;		/* done before: the .ko was not relinked */
+	buf_add(&shstrtab, section_data(&o, o.ehdr->e_shstrndx),
+		o.shdr[o.ehdr->e_shstrndx].sh_size, 1);
+	split_relocations(&o, klp, &shstrtab, &t);
+	drop_versions(&o, &list);
+	replace_section(&o, o.shdr[o.symtab].sh_link, &strtab, &t);
+	replace_section(&o, o.ehdr->e_shstrndx, &shstrtab, &t);
+
+	shnum = o.ehdr->e_shnum;
+	if (shnum + t.count >= SHN_LORESERVE)
+		die("too many sections");
+	o.ehdr->e_shoff = tail_add(&t, o.shdr, shnum * sizeof(*o.shdr), 8);
+	tail_add(&t, t.shdr, t.count * sizeof(*t.shdr), 1);
+	o.ehdr->e_shnum = shnum + t.count;
+
+	buf_add(&out, o.file.data, o.file.len, 1);
+	buf_add(&out, t.data.data, t.data.len, 8);	/* at t.base */
+	write_file(module, &out);
+}
+
+/* Checks the list against the kernel and prints it for modpost. */
+static void symvers(const char *symbols, const char *object)
+{
+	struct object o;
+	struct name_list list;
+	unsigned int i;
+
+	object_path = object;
+	o.file = read_file(object);
+	check_object(&o);
+	list = read_list(&o);
+	if (check_symbols(symbols, &list))
+		die("kernel symbols of ksyms_list.h missing or ambiguous in the target kernel");
+	for (i = 0; i < list.count; i++)
+		printf("0x00000000\t%s\tvmlinux\tEXPORT_SYMBOL_GPL\t\n", list.names[i]);
+}
+
+/*
+ * kallsyms tables, as scripts/kallsyms.c lays them out in 6.1 and 6.12:
+ * kallsyms_num_syms (.long), kallsyms_names, kallsyms_markers (.long per
+ * 256 symbols), [kallsyms_seqs_of_names,] kallsyms_token_table (256
+ * strings), kallsyms_token_index (256 .short), each label 8-aligned.  A
+ * name is a length (a second byte if the first has bit 7 set) and that many
+ * token numbers; its first character is the symbol's type.
+ */
+#define KALLSYMS_MAX	10000000u
+
+struct kallsyms_tables {
+	const unsigned char *image;
+	size_t len;
+	size_t token_table;
+	const unsigned char *index;	/* 256 little-endian u16 */
+};
+
+static unsigned int get16(const unsigned char *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static const char *token(const struct kallsyms_tables *k, unsigned int i)
+{
+	return (const char *)k->image + k->token_table + get16(k->index + 2 * i);
+}
+
+/* Is there a token index at @at for a table holding "0".."9" at @digits? */
+static bool token_index_at(struct kallsyms_tables *k, size_t digits, size_t at)
+{
+	const unsigned char *idx = k->image + at;
+	size_t table, end;
+	unsigned int i;
+
+	if (at + 512 > k->len || get16(idx) || get16(idx + 2 * '0') > digits)
+		return false;
+	table = digits - get16(idx + 2 * '0');
+	if (table % 8)
+		return false;
+	for (i = 0; i < 256; i++) {
+		size_t from = table + get16(idx + 2 * i);
+		size_t to = i < 255 ? table + get16(idx + 2 * i + 2) : at;
+
+		if (to <= from || to > at)
+			return false;
+		end = from + strnlen((const char *)k->image + from, to - from);
+		if (end == to || end == from)
+			return false;
+		if (i < 255 && end != to - 1)
+			return false;
+		if (i == 255 && (end + 1 + 7) / 8 * 8 != at)
+			return false;
+	}
+	k->token_table = table;
+	k->index = idx;
+	return true;
+}
+
+static bool find_tokens(struct kallsyms_tables *k)
+{
+	static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
+	const unsigned char *p = k->image;
+	size_t at;
+
+	while ((p = memmem(p, k->image + k->len - p, digits, sizeof(digits)))) {
+		size_t d = p - k->image;
+
+		for (at = (d + 7) / 8 * 8; at < d + 16384 && at < k->len; at += 8)
+			if (token_index_at(k, d, at))
+				return true;
+		p++;
+	}
+	return false;
+}
+
+/* Walks @n names from @at; returns where they end, 0 if they do not fit. */
+static size_t walk_names(const struct kallsyms_tables *k, size_t at, uint32_t n,
+			 size_t *marker1)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int len;
+
+		if (i == 256)
+			*marker1 = at;
+		if (at + 2 > k->token_table)
+			return 0;
+		len = k->image[at];
+		if (len & 0x80)
+			len = (len & 0x7f) | k->image[++at] << 7;
+		if (!len)
+			return 0;
+		at += 1 + len;
+	}
+	return at;
+}
+
+/* kallsyms_names: after its count, before markers that agree with it. */
+static size_t find_names(const struct kallsyms_tables *k, uint32_t *count)
+{
+	size_t at, end, marker1 = 0;
+
+	for (at = k->token_table; at >= 8; at -= 8) {
+		uint32_t n = get32(k->image + at - 8);
+		const unsigned char *m;
+
+		if (n < 256 || n > KALLSYMS_MAX || get32(k->image + at - 4))
+			continue;
+		end = walk_names(k, at, n, &marker1);
+		if (!end)
+			continue;
+		m = k->image + (end + 7) / 8 * 8;
+		if (m + 8 <= k->image + k->token_table && get32(m) == 0 &&
+		    get32(m + 4) == marker1 - at) {
+			*count = n;
+			return at;
+		}
+	}
+	return 0;
+}
+
+static void kallsyms(const char *path)
+{
+	struct buf image;
+	struct kallsyms_tables k;
+	uint32_t i, n;
+	size_t at;
+
+	object_path = path;
+	image = read_file(path);
+	k.image = image.data;
+	k.len = image.len;
+	if (!find_tokens(&k))
+		die("no kallsyms token table");
+	at = find_names(&k, &n);
+	if (!at)
+		die("no kallsyms names");
+	for (i = 0; i < n; i++) {
+		unsigned int len = k.image[at++], j;
+		char name[1024];
+		size_t out = 0;
+
+		if (len & 0x80)
+			len = (len & 0x7f) | k.image[at++] << 7;
+		for (j = 0; j < len; j++) {
+			const char *t = token(&k, k.image[at + j]);
+			size_t tl = strlen(t);
+
+			if (out + tl >= sizeof(name))
+				die("kallsyms name too long");
+			memcpy(name + out, t, tl);
+			out += tl;
+		}
+		name[out] = '\0';
+		at += len;
+		printf("0 %c %s\n", name[0], name + 1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "symvers"))
+		symvers(argv[2], argv[3]);
+	else if (argc == 4 && !strcmp(argv[1], "convert"))
+		convert(argv[2], argv[3]);
+	else if (argc == 3 && !strcmp(argv[1], "kallsyms"))
+		kallsyms(argv[2]);
+	else {
+		fprintf(stderr, "usage: klp-convert symvers SYMBOLS OBJECT\n"
+				"       klp-convert convert OBJECT MODULE\n"
+				"       klp-convert kallsyms VMLINUX\n");
+		return 2;
+	}
+	return 0;
+}
