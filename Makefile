@@ -48,15 +48,29 @@ all: module tool
 deps:
 	@tools/deps.sh
 
+# A kernel that deps downloaded (build/kernels/): its ELF vmlinux, taken
+# once out of its image, gives the module build the BTF to check against
+# (kernel/kabi.h) and the IBT check its kallsyms and seal list.
+KIMAGE = $(BUILD)/kernels/$(1)/boot/vmlinuz-$(1)
+VMLINUX = $(BUILD)/vmlinux/$(1).elf
+vmlinux_elf = test $(call VMLINUX,$(1)) -nt $(call KIMAGE,$(1)) || \
+	{ mkdir -p $(BUILD)/vmlinux && tools/kimage/vmlinux-elf $(call KIMAGE,$(1)) $(call VMLINUX,$(1)); }
+# Other kernels: Kbuild finds their BTF itself (tools/btf/kabi-check).
+MODULE_BTF = $(if $(wildcard $(call KIMAGE,$(KVER))),TORPOR_BTF=$(call VMLINUX,$(KVER)))
+# The host tools the module build runs, with the module's sources.
+MODULE_TOOLS := tools/btf tools/kimage
+
 # Each kernel gets its own tree of links to the sources, so objects built
 # for different kernels never mix; links are refreshed on every build so
 # added and removed files are picked up.
 module: $(WANT_DEPS)
 	@test -d $(KDIR) || { echo "no kernel headers in $(KDIR)"; exit 1; }
-	@mkdir -p $(MODDIR)
+	@mkdir -p $(MODDIR)/tools
 	@cp -rsf $(CURDIR)/kernel $(CURDIR)/Kbuild $(CURDIR)/VERSION $(MODDIR)/
+	@cp -rsf $(addprefix $(CURDIR)/,$(MODULE_TOOLS)) $(MODDIR)/tools/
 	@find $(MODDIR) -xtype l -delete
-	$(MAKE) -C $(KDIR) M=$(MODDIR) modules
+	@$(if $(MODULE_BTF),$(call vmlinux_elf,$(KVER)))
+	$(MAKE) -C $(KDIR) M=$(MODDIR) $(MODULE_BTF) modules
 
 module-debug:
 	$(MAKE) module TORPOR_DEBUG=y
