@@ -82,6 +82,24 @@ modules: deps
 tool: $(WANT_DEPS)
 	$(MAKE) -C userspace BUILD=$(BUILD)
 
+# The static proof that torpor.ko runs with IBT enforced, against a kernel
+# deps downloaded: make ibt [KVER=release] (Documentation/module.rst).
+IBTCHECK := $(BUILD)/ibtcheck
+IBTCHECK_SOURCES := tools/ibt/ibtcheck.c tools/ibt/ksyms.c
+$(IBTCHECK): $(IBTCHECK_SOURCES) tools/ibt/ksyms.h tools/kimage/kelf.h
+	$(CC) -O2 -Wall -Wextra -o $@ $(IBTCHECK_SOURCES)
+
+ibt: module $(IBTCHECK)
+	@$(call vmlinux_elf,$(KVER))
+	$(IBTCHECK) $(call VMLINUX,$(KVER)) $(MODDIR)/torpor.ko
+
+# The check itself must find the faults planted in tools/ibt/fixture.S,
+# against 6.12, whose IBT seals the kernel functions the fixture names.
+ibt-selftest: deps $(IBTCHECK)
+	@$(call vmlinux_elf,$(KVER_612))
+	@mkdir -p $(BUILD)/ibt-selftest
+	tools/ibt/selftest $(IBTCHECK) $(call VMLINUX,$(KVER_612)) $(BUILD)/ibt-selftest
+
 # checkpatch's advice against LINUX_VERSION_CODE is replaced by our own
 # rule: version tests live in kernel/compat.h and nowhere else.
 style: deps
@@ -174,6 +192,9 @@ check:
 	$(call check_group,deps,tools/deps.sh)
 	$(call check_group,module-$(KVER_61),$(call clean_build,$(KVER_61)))
 	$(call check_group,module-$(KVER_612),$(call clean_build,$(KVER_612)))
+	$(call check_group,ibt-selftest,$(MAKE) --no-print-directory ibt-selftest)
+	$(call check_group,ibt-$(KVER_61),$(MAKE) --no-print-directory ibt KVER=$(KVER_61))
+	$(call check_group,ibt-$(KVER_612),$(MAKE) --no-print-directory ibt KVER=$(KVER_612))
 	$(call check_group,tool,$(MAKE) --no-print-directory tool)
 	$(call check_group,style,$(MAKE) --no-print-directory style)
 	$(call check_group,selftests,$(call ktap_run,selftests,))
@@ -273,7 +294,8 @@ install-boot:
 dkms-source:
 	rm -rf $(DESTDIR)$(DKMS_SRC)
 	install -d $(DESTDIR)$(DKMS_SRC)
-	cp -R --parents Kbuild VERSION $(shell find kernel -name '*.[chS]') $(DESTDIR)$(DKMS_SRC)/
+	cp -R --parents Kbuild VERSION $(shell find kernel -name '*.[chS]') \
+		$(shell find $(MODULE_TOOLS) -type f) $(DESTDIR)$(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 
 # dkms acts on this system only; a package stages dkms-source instead.
@@ -330,6 +352,8 @@ help:
 	@echo "make tool            the torpor command: build/torpor"
 	@echo "make deps            install packages, fetch kernels (tools/deps.sh)"
 	@echo "make style           checkpatch over kernel/"
+	@echo "make ibt [KVER=release]  static IBT check of the module (tools/ibt/)"
+	@echo "make ibt-selftest    the IBT check finds the faults planted in tools/ibt/fixture.S"
 	@echo "make check           every test; ends with 'N passed, N failed'"
 	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file"
 	@echo "make demo            hibernate and resume a guest (6.1), print a report"
@@ -344,7 +368,7 @@ help:
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool style scenario demo bench check check-system \
+.PHONY: all deps module module-debug modules tool ibt ibt-selftest style scenario demo bench check check-system \
 	clean distclean help install install-module install-tool install-boot \
 	dkms-source dkms-here install-dkms uninstall uninstall-module \
 	uninstall-tool uninstall-boot uninstall-dkms
