@@ -85,8 +85,8 @@ tool: $(WANT_DEPS)
 # The static proof that torpor.ko runs with IBT enforced, against a kernel
 # deps downloaded: make ibt [KVER=release] (Documentation/module.rst).
 IBTCHECK := $(BUILD)/ibtcheck
-IBTCHECK_SOURCES := tools/ibt/ibtcheck.c tools/ibt/ksyms.c
-$(IBTCHECK): $(IBTCHECK_SOURCES) tools/ibt/ksyms.h tools/kimage/kelf.h
+IBTCHECK_SOURCES := tools/ibt/ibtcheck.c tools/kimage/kallsyms.c
+$(IBTCHECK): $(IBTCHECK_SOURCES) tools/kimage/kallsyms.h tools/kimage/kelf.h
 	$(CC) -O2 -Wall -Wextra -o $@ $(IBTCHECK_SOURCES)
 
 ibt: module $(IBTCHECK)

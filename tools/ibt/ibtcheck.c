@@ -26,11 +26,10 @@
  *    exception tables, ORC, ...) do not count.
  * Tests 1 and 3 are skipped for a kernel built without IBT.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "ksyms.h"
+#include "../kimage/kallsyms.h"
 
 #ifndef SHN_LIVEPATCH
 #define SHN_LIVEPATCH	0xff20
@@ -241,6 +240,12 @@ static int kernel_symbol(const struct module *m, const Elf64_Sym *s,
 	return 1;
 }
 
+/* What the checks of the relocations found, for the summary. */
+struct ctx {
+	const struct kernel *k;
+	unsigned int direct, targets, klp;
+};
+
 static const char *reloc_name(unsigned int type)
 {
 	switch (type) {
@@ -255,7 +260,7 @@ static const char *reloc_name(unsigned int type)
 
 static void check_kernel_reloc(const struct module *m, const struct kernel *k,
 			       unsigned int shndx, const Elf64_Rela *r,
-			       const Elf64_Sym *s, unsigned int *direct)
+			       const Elf64_Sym *s, struct ctx *c)
 {
 	char name[256];
 	unsigned long pos;
@@ -265,6 +270,7 @@ static void check_kernel_reloc(const struct module *m, const struct kernel *k,
 
 	if (!kernel_symbol(m, s, name, sizeof(name), &pos, &klp))
 		return;
+	c->klp += klp;
 	if (in_list(lookup_apis, name))
 		finding(T_LOOKUP, "%s: %s: looks kernel symbols up at run time",
 			where(m, shndx, r->r_offset), name);
@@ -282,7 +288,7 @@ static void check_kernel_reloc(const struct module *m, const struct kernel *k,
 	if (!sealed)
 		return;
 	if (direct_branch(m, shndx, r))
-		(*direct)++;
+		c->direct++;
 	else
 		finding(T_BRANCHES, "%s: %s: address of a sealed kernel function taken (%s)",
 			where(m, shndx, r->r_offset), name,
@@ -425,11 +431,6 @@ static void walk_relocs(const struct module *m, reloc_fn *fn, void *arg)
 	}
 }
 
-struct ctx {
-	const struct kernel *k;
-	unsigned int direct, targets;
-};
-
 static void check_reloc(const struct module *m, unsigned int shndx,
 			const Elf64_Rela *r, void *arg)
 {
@@ -438,7 +439,7 @@ static void check_reloc(const struct module *m, unsigned int shndx,
 
 	if (ELF64_R_SYM(r->r_info) >= m->nsyms)
 		return;
-	check_kernel_reloc(m, c->k, shndx, r, s, &c->direct);
+	check_kernel_reloc(m, c->k, shndx, r, s, c);
 	if (c->k->ibt && !in_list(metadata_sections, kelf_secname(&m->e, &m->e.sh[shndx])) &&
 	    strncmp(kelf_secname(&m->e, &m->e.sh[shndx]), ".discard", 8) &&
 	    strncmp(kelf_secname(&m->e, &m->e.sh[shndx]), ".debug", 6))
@@ -550,8 +551,8 @@ int main(int argc, char **argv)
 		check_local_leas(&ko, &c.targets);
 	if (tests[T_LOOKUP].findings && k.ibt)
 		list_sealed_strings(&ko, &k);
-	printf("# %u direct branches to sealed kernel functions, %u addresses of module text taken\n",
-	       c.direct, c.targets);
+	printf("# %u livepatch relocations; %u direct branches to sealed kernel functions; %u addresses of module text taken\n",
+	       c.klp, c.direct, c.targets);
 	report(T_BRANCHES, k.ibt ? NULL : noibt);
 	report(T_LOOKUP, NULL);
 	report(T_ENDBR, k.ibt ? NULL : noibt);

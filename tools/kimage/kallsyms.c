@@ -15,7 +15,7 @@
  */
 #include <stdlib.h>
 
-#include "ksyms.h"
+#include "kallsyms.h"
 
 #define ALIGN8(x)	(((x) + 7) & ~(size_t)7)
 

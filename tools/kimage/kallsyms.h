@@ -4,13 +4,13 @@
  * .rodata of a vmlinux without symbols (Debian ships no System.map), and
  * its seal list (.ibt_endbr_seal).
  */
-#ifndef TORPOR_IBT_KSYMS_H
-#define TORPOR_IBT_KSYMS_H
+#ifndef TORPOR_KALLSYMS_H
+#define TORPOR_KALLSYMS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../kimage/kelf.h"
+#include "kelf.h"
 
 struct ksym {
 	const char *name;
@@ -42,4 +42,4 @@ bool kernel_sealed(const struct kernel *k, uint64_t addr);
 /* Some text symbol called @name is sealed. */
 bool kernel_name_sealed(const struct kernel *k, const char *name);
 
-#endif /* TORPOR_IBT_KSYMS_H */
+#endif /* TORPOR_KALLSYMS_H */
