@@ -7,9 +7,9 @@
  *
  * BTF is raw BTF (/sys/kernel/btf/vmlinux) or an ELF file with a .BTF
  * section (a vmlinux, see tools/kimage/vmlinux-elf), called NAME in the
- * messages (default: BTF).  OBJECT is torpor.o,
- * whose .discard.torpor_kabi section holds the records.  Says what it
- * checked, or names every difference and exits 1.
+ * messages (default: BTF).  OBJECT is torpor.o, whose .discard.torpor_kabi
+ * section holds the records.  Says what it checked, or names every
+ * difference and exits 1; exits 3 if BTF has no BTF, 2 on other errors.
  *
  * The enumerators of a record group must all be in one enum of the
  * kernel: private enums of different files may reuse a name.
@@ -249,7 +249,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	name = argc == 4 ? argv[3] : argv[1];
-	if (btf_open(&b, argv[1]) || kelf_open(&o, argv[2]))
+	if (btf_open(&b, argv[1]))
+		return 3;
+	if (kelf_open(&o, argv[2]))
 		return 2;
 	s = kelf_section(&o, ".discard.torpor_kabi");
 	k = s ? (const struct kabi *)kelf_bytes(&o, s) : NULL;
