@@ -278,9 +278,8 @@ static void check_kernel_reloc(const struct module *m, const struct kernel *k,
 		return;
 	ks = kernel_lookup(k, name, pos, &count);
 	if (klp && !ks) {
-		finding(T_BRANCHES, "%s: %s,%lu: %s in the kernel's kallsyms",
-			where(m, shndx, r->r_offset), name, pos,
-			count ? "ambiguous" : "not");
+		finding(T_BRANCHES, "%s: %s,%lu: %u symbols of that name in the kernel's kallsyms",
+			where(m, shndx, r->r_offset), name, pos, count);
 		return;
 	}
 	sealed = klp ? strchr("tT", ks->type) && kernel_sealed(k, ks->addr) :
