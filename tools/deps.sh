@@ -26,7 +26,7 @@ VERSIONS=$BUILD/versions.mk
 
 export DEBIAN_FRONTEND=noninteractive
 
-PACKAGES=(qemu-system-x86 busybox-static cpio kmod xz-utils lz4 liblz4-dev
+PACKAGES=(qemu-system-x86 busybox-static cpio kmod xz-utils zstd lz4 liblz4-dev
 	  clang libclang-rt-14-dev make gcc perl util-linux coreutils
 	  linux-headers-amd64)
 
