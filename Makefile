@@ -41,17 +41,27 @@ KVER ?= $(shell uname -r)
 endif
 KDIR ?= /usr/src/linux-headers-$(KVER)
 MODDIR := $(BUILD)/$(KVER)
-# The kernels deps fetched have no System.map: klp-convert reads their
-# symbol table from the image (tools/klp-convert/kernel-symbols).
-KERNEL_IMAGE := $(wildcard $(BUILD)/kernels/$(KVER)/boot/vmlinuz-$(KVER))
-# The host tools the module build runs, with the module's sources.
-MODULE_TOOLS := tools/klp-convert
 KERNEL_SOURCES = $(shell find kernel -name '*.[ch]' | LC_ALL=C sort)
 
 all: module tool
 
 deps:
 	@tools/deps.sh
+
+# A kernel that deps downloaded (build/kernels/): its ELF vmlinux, taken
+# once out of its image, gives the module build the BTF to check against
+# (kernel/kabi.h), klp-convert the kernel's symbol table (Debian ships no
+# real System.map) and the IBT check its kallsyms and seal list.
+KIMAGE = $(BUILD)/kernels/$(1)/boot/vmlinuz-$(1)
+VMLINUX = $(BUILD)/vmlinux/$(1).elf
+vmlinux_elf = test $(call VMLINUX,$(1)) -nt $(call KIMAGE,$(1)) || \
+	{ mkdir -p $(BUILD)/vmlinux && tools/kimage/vmlinux-elf $(call KIMAGE,$(1)) $(call VMLINUX,$(1)); }
+# Other kernels: Kbuild finds their BTF and symbols itself
+# (tools/btf/kabi-check, tools/klp-convert/kernel-symbols).
+MODULE_KIMAGE = $(if $(wildcard $(call KIMAGE,$(KVER))),\
+	TORPOR_BTF=$(call VMLINUX,$(KVER)) TORPOR_KERNEL_IMAGE=$(call VMLINUX,$(KVER)))
+# The host tools the module build runs, with the module's sources.
+MODULE_TOOLS := tools/btf tools/kimage tools/klp-convert
 
 # Each kernel gets its own tree of links to the sources, so objects built
 # for different kernels never mix; links are refreshed on every build so
@@ -62,7 +72,8 @@ module: $(WANT_DEPS)
 	@cp -rsf $(CURDIR)/kernel $(CURDIR)/Kbuild $(CURDIR)/VERSION $(MODDIR)/
 	@cp -rsf $(addprefix $(CURDIR)/,$(MODULE_TOOLS)) $(MODDIR)/tools/
 	@find $(MODDIR) -xtype l -delete
-	$(if $(KERNEL_IMAGE),TORPOR_KERNEL_IMAGE=$(KERNEL_IMAGE)) $(MAKE) -C $(KDIR) M=$(MODDIR) modules
+	@$(if $(MODULE_KIMAGE),$(call vmlinux_elf,$(KVER)))
+	$(MAKE) -C $(KDIR) M=$(MODDIR) $(MODULE_KIMAGE) modules
 	$(MODDIR)/tools/klp-convert/klp-convert convert $(MODDIR)/torpor.o $(MODDIR)/torpor.ko
 
 module-debug:
@@ -74,6 +85,24 @@ modules: deps
 
 tool: $(WANT_DEPS)
 	$(MAKE) -C userspace BUILD=$(BUILD)
+
+# The static proof that torpor.ko runs with IBT enforced, against a kernel
+# deps downloaded: make ibt [KVER=release] (Documentation/module.rst).
+IBTCHECK := $(BUILD)/ibtcheck
+IBTCHECK_SOURCES := tools/ibt/ibtcheck.c tools/kimage/kallsyms.c
+$(IBTCHECK): $(IBTCHECK_SOURCES) tools/kimage/kallsyms.h tools/kimage/kelf.h
+	$(CC) -O2 -Wall -Wextra -o $@ $(IBTCHECK_SOURCES)
+
+ibt: module $(IBTCHECK)
+	@$(call vmlinux_elf,$(KVER))
+	$(IBTCHECK) $(call VMLINUX,$(KVER)) $(MODDIR)/torpor.ko
+
+# The check itself must find the faults planted in tools/ibt/fixture.S,
+# against 6.12, whose IBT seals the kernel functions the fixture names.
+ibt-selftest: deps $(IBTCHECK)
+	@$(call vmlinux_elf,$(KVER_612))
+	@mkdir -p $(BUILD)/ibt-selftest
+	tools/ibt/selftest $(IBTCHECK) $(call VMLINUX,$(KVER_612)) $(BUILD)/ibt-selftest
 
 # checkpatch's advice against LINUX_VERSION_CODE is replaced by our own
 # rule: version tests live in kernel/compat.h and nowhere else.
@@ -170,6 +199,9 @@ check:
 	$(call check_group,deps,tools/deps.sh)
 	$(call check_group,module-$(KVER_61),$(call clean_build,$(KVER_61)))
 	$(call check_group,module-$(KVER_612),$(call clean_build,$(KVER_612)))
+	$(call check_group,ibt-selftest,$(MAKE) --no-print-directory ibt-selftest)
+	$(call check_group,ibt-$(KVER_61),$(MAKE) --no-print-directory ibt KVER=$(KVER_61))
+	$(call check_group,ibt-$(KVER_612),$(MAKE) --no-print-directory ibt KVER=$(KVER_612))
 	$(call check_group,tool,$(MAKE) --no-print-directory tool)
 	$(call check_group,style,$(MAKE) --no-print-directory style)
 	$(call check_group,selftests,$(call ktap_run,selftests,))
@@ -328,6 +360,9 @@ help:
 	@echo "make tool            the torpor command: build/torpor"
 	@echo "make deps            install packages, fetch kernels (tools/deps.sh)"
 	@echo "make style           checkpatch over kernel/"
+	@echo "make ibt [KVER=release]"
+	@echo "                     static IBT check of the module for a fetched kernel (tools/ibt/)"
+	@echo "make ibt-selftest    the IBT check finds the faults planted in tools/ibt/fixture.S"
 	@echo "make check           every test; ends with 'N passed, N failed'"
 	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file"
 	@echo "make demo            hibernate and resume a guest (6.1), print a report"
@@ -342,7 +377,7 @@ help:
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool style scenario demo bench check check-system \
+.PHONY: all deps module module-debug modules tool ibt ibt-selftest style scenario demo bench check check-system \
 	clean distclean help install install-module install-tool install-boot \
 	dkms-source dkms-here install-dkms uninstall uninstall-module \
 	uninstall-tool uninstall-boot uninstall-dkms

@@ -21,8 +21,10 @@
 
 /*
  * Values of kernel/power/hibernate.c's private enum behind /sys/power/disk,
- * the same in 6.1 and 6.12.
+ * the same in 6.1 and 6.12, and checked against the target kernel's BTF.
  */
+#include "kabi.h"
+
 #define TORPOR_KERNEL_HIB_PLATFORM	1
 #define TORPOR_KERNEL_HIB_SHUTDOWN	2
 #define TORPOR_KERNEL_HIB_REBOOT	3
@@ -32,6 +34,14 @@
 #else
 #define TORPOR_KERNEL_HIB_TEST_RESUME	4
 #endif
+
+TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_PLATFORM, TORPOR_KERNEL_HIB_PLATFORM);
+TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_SHUTDOWN, TORPOR_KERNEL_HIB_SHUTDOWN);
+TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_REBOOT, TORPOR_KERNEL_HIB_REBOOT);
+#ifdef TORPOR_KERNEL_HIB_SUSPEND
+TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_SUSPEND, TORPOR_KERNEL_HIB_SUSPEND);
+#endif
+TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_TEST_RESUME, TORPOR_KERNEL_HIB_TEST_RESUME);
 
 /*
  * The resume device is opened next to swap's exclusive claim on it.  6.9

@@ -11,10 +11,13 @@
 #include <linux/suspend.h>
 #include <linux/types.h>
 
+#include "kabi.h"
+
 /*
  * /sys/power/pm_test levels, kernel/power/power.h's private enum (the same
- * in 6.1 and 6.12).  "core" goes one step further than the kernel: the
- * snapshot is taken, then dropped.
+ * in 6.1 and 6.12, and checked against the target kernel's BTF).  "core"
+ * goes one step further than the kernel: the snapshot is taken, then
+ * dropped.
  */
 enum torpor_test_level {
 	TORPOR_TEST_NONE,
@@ -24,6 +27,13 @@ enum torpor_test_level {
 	TORPOR_TEST_DEVICES,
 	TORPOR_TEST_FREEZER,
 };
+
+TORPOR_KABI_ENUM(pm_test, TEST_NONE, TORPOR_TEST_NONE);
+TORPOR_KABI_ENUM(pm_test, TEST_CORE, TORPOR_TEST_CORE);
+TORPOR_KABI_ENUM(pm_test, TEST_CPUS, TORPOR_TEST_CPUS);
+TORPOR_KABI_ENUM(pm_test, TEST_PLATFORM, TORPOR_TEST_PLATFORM);
+TORPOR_KABI_ENUM(pm_test, TEST_DEVICES, TORPOR_TEST_DEVICES);
+TORPOR_KABI_ENUM(pm_test, TEST_FREEZER, TORPOR_TEST_FREEZER);
 
 struct torpor_quiesce {
 	/* PMSG_FREEZE to take a snapshot, PMSG_QUIESCE to restore one. */
