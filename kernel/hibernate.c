@@ -26,6 +26,7 @@
 #include "ksyms.h"
 #include "quiesce.h"
 #include "resume.h"
+#include "scrub.h"
 #include "snapshot.h"
 #include "stats.h"
 
@@ -56,9 +57,11 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 		err = torpor_snapshot_copy();
 	}
 	torpor_ksym.restore_processor_state();
-	if (q->restored)
+	if (q->restored) {
 		/* A wakeup count written before hibernation means nothing now. */
 		*torpor_ksym.events_check_enabled = false;
+		torpor_scrub_free();
+	}
 	return err;
 }
 

@@ -7,7 +7,9 @@
 # (MAJ:MIN into /sys/power/resume).  The resumed system must be the one
 # that hibernated: "echo disk" returns 0 in it, the files match, memhog
 # runs on with the same PID from where its counter stood, the stream has
-# no gap, and the image is gone from the disk.  With ROUNDS=N (default 2)
+# no gap, fresh anonymous memory reads as zeros (no page the boot kernel
+# left behind), the kernel log has no warning or corruption report, and
+# the image is gone from the disk.  With ROUNDS=N (default 2)
 # the resumed system hibernates again, N times in all.
 #
 # With two rounds or more, the last one hibernates with
@@ -76,6 +78,7 @@ cycle_report()
 	t=$(sed -n 's/^\[ *\([0-9.]*\)\] harness: resumed.*/\1/p' "$LOG")
 	echo "# boot $BOOT: resumed after ${t:-?} s; $(grep -o 'torpor: image loaded.*' "$LOG")"
 	echo "# memhog $(result hog) stream $(result stream)"
+	echo "# fresh memory: $(result fresh_memory)"
 }
 
 # The console showed @1 (writing or loading) at most every 10%, up to
@@ -179,6 +182,7 @@ cycle_round()
 	report hog "PID $(cat "$WORKLOAD_DIR/hog.pid"): round $hog -> $(workload_hog_field 1)"
 	report stream "$(cycle_stream_check "$stream")"
 	expect_swap_again "$dev" active
+	check_fresh_memory
 	check_dmesg_clean
 }
 
