@@ -7,6 +7,7 @@
 #ifndef _TORPOR_KSYMS_H
 #define _TORPOR_KSYMS_H
 
+#include <linux/cpu.h>
 #include <linux/mm_types.h>
 #include <linux/pm.h>
 #include <linux/suspend.h>

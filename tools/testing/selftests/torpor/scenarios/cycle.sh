@@ -19,7 +19,9 @@
 # come back intact, and the resume be as complete as the others.
 # IMAGE_SIZE=off leaves image_size alone.
 #
-# SMP, MEM and APPEND apply to every boot, e.g. APPEND="no5lvl pti=on";
+# SMP, MEM and APPEND apply to every boot, e.g. APPEND="no5lvl pti=on"
+# (SMP=4,cores=2,threads=2 APPEND="nosmt no_console_suspend": SMT
+# siblings parked, and the boot kernel must take them down too);
 # WORKLOAD=full runs the larger workload (tools/qemu/workload.sh);
 # RESUME_VIA=param resumes with the module parameter (insmod torpor.ko
 # resume=MAJ:MIN) instead of /sys/power/resume.  A resume by the other
@@ -55,6 +57,7 @@ plan()
 		[[ $(result resumed) == "$round" ]] ||
 			scenario_fail "boot $BOOT: resumed round '$(result resumed)', expected $round"
 		cycle_report
+		cycle_handover_check
 		cycle_progress_check loading
 		cycle_live_check
 		[[ $round -lt $rounds ]] || break
@@ -79,6 +82,23 @@ cycle_report()
 	echo "# boot $BOOT: resumed after ${t:-?} s; $(grep -o 'torpor: image loaded.*' "$LOG")"
 	echo "# memhog $(result hog) stream $(result stream)"
 	echo "# fresh memory: $(result fresh_memory)"
+}
+
+# With no_console_suspend in APPEND the boot kernel's console runs up to
+# the jump: every CPU but the boot one, SMT siblings parked by nosmt
+# included, must have gone offline (into torpor's play_dead) after the
+# image was loaded and before the image's own "Enabling non-boot CPUs".
+cycle_handover_check()
+{
+	local cpus down
+
+	[[ " $APPEND " == *" no_console_suspend "* ]] || return 0
+	cpus=$(sed -n 's/.*smpboot: Allowing \([0-9]*\) CPUs.*/\1/p' "$LOG" | head -n 1)
+	down=$(sed -n '/torpor: image loaded in/,/Enabling non-boot CPUs/p' "$LOG" |
+	       grep -c 'CPU [0-9]* is now offline') || true
+	echo "# boot $BOOT: $down of $((cpus - 1)) non-boot CPUs offline for the hand-over"
+	[[ $down -eq $((cpus - 1)) ]] ||
+		scenario_fail "boot $BOOT: $down of $((cpus - 1)) non-boot CPUs went offline before the hand-over"
 }
 
 # The console showed @1 (writing or loading) at most every 10%, up to
