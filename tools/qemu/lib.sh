@@ -273,7 +273,9 @@ boot_classify()
 		if [[ $verdict == *" "* ]]; then
 			REASON=${verdict#* }
 		fi
-	elif grep -q 'reboot: Power down' "$LOG"; then
+	elif grep -q -e 'reboot: Power down' \
+		-e 'ACPI: PM: Preparing to enter system sleep state S4' "$LOG"; then
+		# Off, or in ACPI S4 (hibernation in platform mode): QEMU exits.
 		OUTCOME=poweroff
 	else
 		OUTCOME=error

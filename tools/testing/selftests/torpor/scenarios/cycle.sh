@@ -23,6 +23,12 @@
 # (SMP=4,cores=2,threads=2 APPEND="nosmt no_console_suspend": SMT
 # siblings parked, and the boot kernel must take them down too);
 # WORKLOAD=full runs the larger workload (tools/qemu/workload.sh);
+# DISK_MODE=platform hibernates through the firmware's ACPI S4 (QEMU's
+# PIIX4 offers it; QEMU then exits) instead of a plain power-off, and the
+# resume runs the platform's pre-restore method; it needs
+# no_console_suspend in APPEND, since the kernel logs its entry into S4
+# with consoles suspended, and that line is how the host tells S4 from a
+# crash;
 # RESUME_VIA=param resumes with the module parameter (insmod torpor.ko
 # resume=MAJ:MIN) instead of /sys/power/resume.  A resume by the other
 # kernel is resume-crosskernel's.
@@ -33,15 +39,20 @@ plan()
 {
 	local rounds=${ROUNDS:-2} size=${WORKLOAD:-default} swap round=1
 	local via=${RESUME_VIA:-sysfs} limit=${IMAGE_SIZE:-0} limit_round=none
-	local first pages
+	local mode=${DISK_MODE:-shutdown} first pages
 
 	[[ $via == sysfs || $via == param ]] ||
 		scenario_fail "RESUME_VIA=$via: not sysfs or param"
+	[[ $mode == shutdown || $mode == platform ]] ||
+		scenario_fail "DISK_MODE=$mode: not shutdown or platform"
+	[[ $mode == shutdown || " $APPEND " == *" no_console_suspend "* ]] ||
+		scenario_fail "DISK_MODE=platform needs no_console_suspend in APPEND"
 	[[ $limit == off || $rounds -lt 2 ]] || limit_round=$rounds
 	workload_swap_disk "$size"
 	swap=$(disk_path swap)
-	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size harness.image_size=$limit harness.image_size_round=$limit_round"
+	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size harness.image_size=$limit harness.image_size_round=$limit_round harness.disk_mode=$mode"
 	expect_poweroff
+	cycle_mode_check "$mode"
 	echo "# $(result cpu)"
 	expect_image_markers "$swap"
 	cycle_progress_check writing
@@ -50,6 +61,7 @@ plan()
 		boot resume timeout=600 append="$APPEND harness.resume_via=$via"
 		if [[ $round -lt $rounds ]]; then
 			expect_poweroff
+			cycle_mode_check "$mode"
 		else
 			expect_pass
 		fi
@@ -82,6 +94,22 @@ cycle_report()
 	echo "# boot $BOOT: resumed after ${t:-?} s; $(grep -o 'torpor: image loaded.*' "$LOG")"
 	echo "# memhog $(result hog) stream $(result stream)"
 	echo "# fresh memory: $(result fresh_memory)"
+}
+
+# The boot that just ended went off the way DISK_MODE says: platform
+# through the firmware's S4 (QEMU's PIIX4 ACPI), and the image says so.
+cycle_mode_check()
+{
+	local s4=no
+
+	grep -q 'ACPI: PM: Preparing to enter system sleep state S4' "$LOG" && s4=yes
+	if [[ $1 == platform ]]; then
+		[[ $s4 == yes ]] || scenario_fail "boot $BOOT: platform mode, but S4 was not entered"
+		"$TORPOR" inspect "$(disk_path swap)" | grep -q 'flags.*platform' ||
+			scenario_fail "boot $BOOT: the image is not marked platform mode"
+	else
+		[[ $s4 == no ]] || scenario_fail "boot $BOOT: S4 entered in $1 mode"
+	fi
 }
 
 # With no_console_suspend in APPEND the boot kernel's console runs up to
@@ -224,7 +252,7 @@ stage_cycle()
 	local dev round=1
 
 	dev=$(disk_dev swap)
-	prepare_hibernation "$dev" shutdown
+	prepare_hibernation "$dev" "$(karg harness.disk_mode)"
 	report cpu "$(nproc) CPUs, la57: $(grep -c -w la57 /proc/cpuinfo)," \
 		"meltdown: $(cat /sys/devices/system/cpu/vulnerabilities/meltdown)"
 	workload_start "$(karg harness.workload)"
