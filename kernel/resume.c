@@ -283,17 +283,18 @@ out:
 int torpor_resume(dev_t dev, sector_t offset)
 {
 	unsigned int sleep_flags;
+	bool busy;
 	int ret;
 
-	/* As for the kernel's resume: no hibernation or second resume meanwhile. */
+	/*
+	 * As for the kernel's resume: no hibernation or second resume
+	 * meanwhile.  Without the token an image is only discarded.
+	 */
 	sleep_flags = lock_system_sleep();
-	if (!torpor_ksym.hibernate_acquire()) {
-		ret = torpor_resume_from(dev, offset, false, true);
-		goto out_unlock;
-	}
-	ret = torpor_resume_from(dev, offset, false, false);
-	torpor_ksym.hibernate_release();
-out_unlock:
+	busy = !torpor_ksym.hibernate_acquire();
+	ret = torpor_resume_from(dev, offset, false, busy);
+	if (!busy)
+		torpor_ksym.hibernate_release();
 	unlock_system_sleep(sleep_flags);
 	return ret;
 }

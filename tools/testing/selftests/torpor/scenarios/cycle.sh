@@ -121,7 +121,7 @@ cycle_handover_check()
 	local cpus down
 
 	[[ " $APPEND " == *" no_console_suspend "* ]] || return 0
-	cpus=$(sed -n 's/.*smpboot: Allowing \([0-9]*\) CPUs.*/\1/p' "$LOG" | head -n 1)
+	cpus=$(result cpus_present)
 	down=$(sed -n '/torpor: image loaded in/,/Enabling non-boot CPUs/p' "$LOG" |
 	       grep -c 'CPU [0-9]* is now offline') || true
 	echo "# boot $BOOT: $down of $((cpus - 1)) non-boot CPUs offline for the hand-over"
@@ -288,6 +288,7 @@ stage_resume()
 
 	dev=$(disk_dev swap)
 	majmin=$(block_devno "$dev")
+	report cpus_present "$(ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l)"
 	cycle_watch_progress &
 	if [ "$(karg harness.resume_via)" = param ]; then
 		load_torpor resume="$majmin"
