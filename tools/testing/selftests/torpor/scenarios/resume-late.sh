@@ -85,10 +85,10 @@ expect_refused_discarded()
 	*"busy"*) ;;
 	*) fail "resume: '$2', expected 'Device or resource busy'" ;;
 	esac
-	dmesg | grep -q "torpor: image discarded, not resumed: $3" ||
-		fail "no line saying the image was discarded ($3): $(last_torpor_line)"
 	report refused "$(last_torpor_line)"
 	expect_swap_again "$1" inactive
+	dmesg | grep -q "torpor: image discarded, not resumed: $3" ||
+		fail "no line saying the image was discarded ($3): $(last_torpor_line)"
 	check_kernel_sane
 }
 
