@@ -288,7 +288,7 @@ stage_resume()
 
 	dev=$(disk_dev swap)
 	majmin=$(block_devno "$dev")
-	report cpus_present "$(ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l)"
+	report cpus_present "$(set -- /sys/devices/system/cpu/cpu[0-9]*; echo $#)"
 	cycle_watch_progress &
 	if [ "$(karg harness.resume_via)" = param ]; then
 		load_torpor resume="$majmin"
