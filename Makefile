@@ -57,7 +57,8 @@ VMLINUX = $(BUILD)/vmlinux/$(1).elf
 vmlinux_elf = test $(call VMLINUX,$(1)) -nt $(call KIMAGE,$(1)) || \
 	{ mkdir -p $(BUILD)/vmlinux && tools/kimage/vmlinux-elf $(call KIMAGE,$(1)) $(call VMLINUX,$(1)); }
 # Other kernels: Kbuild finds their BTF and symbols itself
-# (tools/btf/kabi-check, tools/klp-convert/kernel-symbols).
+# (tools/btf/kabi-check, tools/klp-convert/kernel-symbols), both unpacking
+# the image with tools/kimage/vmlinux-elf.
 MODULE_KIMAGE = $(if $(wildcard $(call KIMAGE,$(KVER))),\
 	TORPOR_BTF=$(call VMLINUX,$(KVER)) TORPOR_KERNEL_IMAGE=$(call VMLINUX,$(KVER)))
 # The host tools the module build runs, with the module's sources.
