@@ -107,12 +107,35 @@ ibt-selftest: deps $(IBTCHECK)
 
 # checkpatch's advice against LINUX_VERSION_CODE is replaced by our own
 # rule: version tests live in kernel/compat.h and nowhere else.
+# $(call version_guard,DIR): fails on any kernel version test (the
+# version macros, KERNEL_VERSION(), the release string or the headers
+# that define them) in a source file under DIR other than compat.h.
+VERSION_TEST := \<(LINUX_VERSION_[A-Z_]+|KERNEL_VERSION|UTS_RELEASE|UTS_VERSION)\>|\<(linux/version|generated/utsrelease)\.h\>
+version_guard = ! find $(1) -name '*.[chS]' ! -name compat.h -exec grep -nHE '$(VERSION_TEST)' {} + || \
+	{ echo "style: kernel version tests belong in kernel/compat.h only"; exit 1; }
+
 style: deps
 	@$(CHECKPATCH) --no-tree --quiet --ignore LINUX_VERSION_CODE -f $(KERNEL_SOURCES)
-	@! grep -n LINUX_VERSION_CODE $(filter-out kernel/compat.h,$(KERNEL_SOURCES)) || \
-		{ echo "style: LINUX_VERSION_CODE belongs in kernel/compat.h only"; exit 1; }
+	@$(call version_guard,kernel)
 	@! grep -nE '\<bitmap_(set|clear|weight|zero|zalloc|fill)\(' $(filter-out kernel/bits.h,$(KERNEL_SOURCES)) || \
 		{ echo "style: frame and page bitmaps go through kernel/bits.h (the kernel's helpers count in unsigned int)"; exit 1; }
+
+# The version guard must pass on kernel/ and fail on a copy of it with
+# one version test planted in a file, for each way of writing one.
+STYLE_SELFTEST := $(BUILD)/style-selftest
+PLANTED_VERSION_TESTS := '\#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)' \
+	'\#if LINUX_VERSION_MAJOR == 6 && LINUX_VERSION_PATCHLEVEL > 1' \
+	'\#if LINUX_VERSION_SUBLEVEL' '\#if KERNEL_VERSION(6, 12, 0) > 0' \
+	'\#include <linux/version.h>' 'static const char *r = UTS_RELEASE;'
+style-selftest:
+	@( $(call version_guard,kernel) ) || { echo "style-selftest: the guard fails on kernel/"; exit 1; }
+	@n=0; for t in $(PLANTED_VERSION_TESTS); do \
+		n=$$((n + 1)); rm -rf $(STYLE_SELFTEST) && mkdir -p $(STYLE_SELFTEST) && cp -R kernel $(STYLE_SELFTEST)/ && \
+		echo "$$t" >>$(STYLE_SELFTEST)/kernel/arch/x86/arch.c && \
+		if ( $(call version_guard,$(STYLE_SELFTEST)/kernel) ); then \
+			echo "style-selftest: the guard misses: $$t"; exit 1; \
+		fi; \
+	done; echo "style-selftest: the version guard caught all $$n planted tests"
 
 # make scenario S=NAME [KVER=release] [ARGS="VAR=value ..."]
 scenario: all
@@ -211,6 +234,7 @@ check:
 	$(call check_group,ibt-$(KVER_612),$(MAKE) --no-print-directory ibt KVER=$(KVER_612))
 	$(call check_group,tool,$(MAKE) --no-print-directory tool)
 	$(call check_group,style,$(MAKE) --no-print-directory style)
+	$(call check_group,style-selftest,$(MAKE) --no-print-directory style-selftest)
 	$(call check_group,selftests,$(call ktap_run,selftests,))
 	$(call check_group,selftests-asan,$(call ktap_run,selftests-asan,SANITIZE=1))
 	$(call check_group,fuzz,$(MAKE) --no-print-directory -C userspace BUILD=$(BUILD) FUZZ_TIME=60 fuzz)
@@ -368,7 +392,8 @@ help:
 	@echo "make module-debug    module with -DDEBUG"
 	@echo "make tool            the torpor command: build/torpor"
 	@echo "make deps            install packages, fetch kernels (tools/deps.sh)"
-	@echo "make style           checkpatch over kernel/"
+	@echo "make style           checkpatch over kernel/, the version guard, shellcheck"
+	@echo "make style-selftest  the version guard fails on planted version tests"
 	@echo "make ibt [KVER=release]"
 	@echo "                     static IBT check of the module for a fetched kernel (tools/ibt/)"
 	@echo "make ibt-selftest    the IBT check finds the faults planted in tools/ibt/fixture.S"
@@ -386,7 +411,7 @@ help:
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool ibt ibt-selftest style scenario demo bench check check-system \
+.PHONY: all deps module module-debug modules tool ibt ibt-selftest style style-selftest scenario demo bench check check-system \
 	clean distclean help install install-module install-tool install-boot \
 	dkms-source dkms-here install-dkms uninstall uninstall-module \
 	uninstall-tool uninstall-boot uninstall-dkms
