@@ -41,7 +41,15 @@ KVER ?= $(shell uname -r)
 endif
 KDIR ?= /usr/src/linux-headers-$(KVER)
 MODDIR := $(BUILD)/$(KVER)
-KERNEL_SOURCES = $(shell find kernel -name '*.[ch]' | LC_ALL=C sort)
+KERNEL_SOURCES = $(shell find kernel -name '*.[chS]' | LC_ALL=C sort)
+# checkpatch reads assembly too, as the kernel's does.
+ASM_SOURCES = $(shell find tools -name '*.S' | LC_ALL=C sort)
+# The shell scripts: *.sh, sourced (each says its dialect in a
+# "shellcheck shell=" line or a .shellcheckrc), and those that start with
+# a #!/bin/sh or #!/bin/bash line.
+SHELL_SCRIPTS = $(shell find tools userspace -type f | LC_ALL=C sort | \
+	while read -r f; do case $$f in (*.sh) echo $$f ;; \
+	(*) head -n 1 $$f | grep -qE '^\#! */bin/(ba)?sh' && echo $$f ;; esac; done)
 
 all: module tool
 
@@ -115,8 +123,9 @@ version_guard = ! find $(1) -name '*.[chS]' ! -name compat.h -exec grep -nHE '$(
 	{ echo "style: kernel version tests belong in kernel/compat.h only"; exit 1; }
 
 style: deps
-	@$(CHECKPATCH) --no-tree --quiet --ignore LINUX_VERSION_CODE -f $(KERNEL_SOURCES)
+	@$(CHECKPATCH) --no-tree --quiet --ignore LINUX_VERSION_CODE -f $(KERNEL_SOURCES) $(ASM_SOURCES)
 	@$(call version_guard,kernel)
+	@shellcheck -x $(SHELL_SCRIPTS)
 	@! grep -nE '\<bitmap_(set|clear|weight|zero|zalloc|fill)\(' $(filter-out kernel/bits.h,$(KERNEL_SOURCES)) || \
 		{ echo "style: frame and page bitmaps go through kernel/bits.h (the kernel's helpers count in unsigned int)"; exit 1; }
 

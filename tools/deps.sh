@@ -29,7 +29,7 @@ export DEBIAN_FRONTEND=noninteractive
 # xz-utils and zstd also decompress the kernel images, whose symbol
 # tables the module build reads (tools/klp-convert/kernel-symbols).
 PACKAGES=(qemu-system-x86 busybox-static cpio kmod xz-utils zstd lz4 liblz4-dev
-	  clang libclang-rt-14-dev make gcc perl util-linux coreutils
+	  clang libclang-rt-14-dev make gcc perl util-linux coreutils shellcheck
 	  linux-headers-amd64)
 
 APT_UPDATED=

@@ -16,10 +16,19 @@ distfiles=$build/distfiles
 [ -f "$dest/kselftest_harness.h" ] && exit 0
 
 mkdir -p "$distfiles"
-deb=$(ls "$distfiles"/${pkg}_*_all.deb 2>/dev/null | tail -n 1 || true)
-if [ -z "$deb" ]; then
+# The newest download: the last name the glob sorts.
+newest_deb()
+{
+	for f in "$distfiles/${pkg}"_*_all.deb; do
+		[ -e "$f" ] && deb=$f
+	done
+	[ -n "$deb" ]
+}
+
+deb=
+if ! newest_deb; then
 	(cd "$distfiles" && apt-get download "$pkg")
-	deb=$(ls "$distfiles"/${pkg}_*_all.deb | tail -n 1)
+	newest_deb || { echo "kselftest-fetch: no $pkg package" >&2; exit 1; }
 fi
 
 tmp=$dest.tmp

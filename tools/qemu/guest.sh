@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
 #
 # Guest side of the QEMU harness, sourced by /init (busybox ash).
 #
@@ -74,6 +75,7 @@ karg()
 {
 	local arg
 
+	# shellcheck disable=SC2013 # kernel arguments are words, not lines
 	for arg in $(cat /proc/cmdline); do
 		case $arg in
 		"$1"=*)
@@ -121,6 +123,7 @@ expect_no_file()
 }
 
 # load_torpor [PARAM=VALUE...]: load torpor.ko after the modules it needs.
+# shellcheck disable=SC2120 # the scenarios pass the parameters
 load_torpor()
 {
 	harness_load_modules "$HARNESS_DIR/torpor-deps"
@@ -343,7 +346,9 @@ harness_main()
 	harness_load_modules "$HARNESS_DIR/boot-modules"
 	harness_load_modules "$HARNESS_DIR/guest-modules"
 	harness_wait_disks
+	# shellcheck source=tools/qemu/workload.sh
 	. /lib/harness/workload.sh
+	# shellcheck source=/dev/null # the run's scenario, checked on its own
 	. /lib/harness/scenario.sh
 	harness_run_stage "$(karg harness.stage)"
 	sync

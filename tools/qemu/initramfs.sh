@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Build the test guest's initramfs (sourced by lib.sh).
 #

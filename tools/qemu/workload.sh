@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
 #
 # The guest workload a hibernation must carry over, sourced by the guest
 # (guest.sh, busybox ash) and by the host (lib.sh, bash) like a scenario:

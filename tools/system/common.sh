@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # What the system tests' image builder (rootfs), its checks (check-dkms)
 # and the runs (run, lib.sh) share.  Sourced by bash; ROOT is the checkout.
@@ -11,6 +12,7 @@ DEBS=$SYSTEM_OUT/debs
 
 # The swap disk the host creates for each run carries this UUID, so the
 # image can name it the Debian way (RESUME=UUID=..., fstab, resume=).
+# shellcheck disable=SC2034 # used by the scripts that source this one
 SWAP_UUID=7f0e2b1c-3d4a-4c5b-9e6f-746f72706f72
 
 # in_chroot DIR CMD...: run CMD in DIR with /proc, /sys, /dev and the
@@ -21,6 +23,7 @@ in_chroot()
 	local dir=$1
 
 	shift
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare --mount --propagation private -- /bin/sh -c '
 		set -e
 		r=$1 debs=$2

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Host side of the system tests, sourced by tools/system/run after the
 # QEMU harness's tools/qemu/lib.sh, whose run, boot, verdict and failure
@@ -48,6 +49,7 @@
 # SYSTEM_IMAGE=DIR runs with that image directory (build/system/image-*)
 # instead of the one rootfs builds or finds for the checkout as it is.
 
+# shellcheck disable=SC2153 # ROOT is set by tools/system/run
 SYSTEM=$ROOT/tools/system
 SYSTEM_SCENARIOS=$SYSTEM/scenarios
 TIMEOUT=400
@@ -95,6 +97,7 @@ harness_setup()
 {
 	harness_vars "$@"
 	read_versions || harness_die "no build/versions.mk (run make deps)"
+	# shellcheck disable=SC2153 # set by harness_vars
 	[[ $KERNEL == "$KVER_61" || $KERNEL == "$KVER_612" ]] ||
 		harness_die "$KERNEL is neither $KVER_61 nor $KVER_612"
 	SCENARIO_FILE=$SYSTEM_SCENARIOS/$SCENARIO.sh
@@ -111,6 +114,7 @@ harness_setup()
 	mkswap -U "$SWAP_UUID" "$WORK/swap.img" >"$WORK/mkswap.log" 2>&1 ||
 		harness_die "mkswap: $(tail -n 1 "$WORK/mkswap.log")"
 	systest_disk
+	# shellcheck disable=SC2034 # counted by the harness's qemu_run
 	BOOT=0
 }
 
@@ -131,6 +135,7 @@ sys_classify()
 
 sys_boot()
 {
+	# shellcheck disable=SC2153 # set by harness_vars
 	local stage=$1 kernel=$KERNEL append=$APPEND timeout=$TIMEOUT opt
 	local initrd='' resume="resume=UUID=$SWAP_UUID" vmlinuz
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Guest helpers of the system tests (bash, Debian 12 with systemd),
 # sourced by systest after the QEMU harness's guest.sh and workload.sh.

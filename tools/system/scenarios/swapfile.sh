@@ -76,8 +76,8 @@ stage_swapfile()
 	hibernate_systemctl
 	wait_resumed "$before" 120
 	# systemd-sleep configured the file itself, through torpor.
-	[ "$(cat /sys/power/resume)" = "$(block_devno /dev/vda)" ] &&
-	[ "$(cat /sys/power/resume_offset)" = "$offset" ] ||
+	{ [ "$(cat /sys/power/resume)" = "$(block_devno /dev/vda)" ] &&
+	  [ "$(cat /sys/power/resume_offset)" = "$offset" ]; } ||
 		fail "/sys/power/resume $(cat /sys/power/resume) offset $(cat /sys/power/resume_offset), not /dev/vda at $offset"
 	expect_resumed_system_file
 }

@@ -175,6 +175,7 @@ bench_round()
 {
 	local round=$1 method=$2 workload=$3 args=$4 append swap fields
 
+	# shellcheck disable=SC2153 # APPEND is the harness's (tools/qemu/lib.sh)
 	append="$APPEND $args harness.bench_method=$method"
 	[[ $method != swsusp-lz4 ]] || append="$append hibernate.compressor=lz4"
 	swap=$(disk_path swap)
@@ -262,6 +263,7 @@ bench_wait_running()
 		fail "memhog did not run on after resume (round $hog)"
 }
 
+# shellcheck disable=SC2034 # the WORKLOAD_* sizes are workload_start's
 stage_hibernate()
 {
 	local dev hog

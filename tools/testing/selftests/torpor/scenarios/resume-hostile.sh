@@ -80,6 +80,7 @@ offer_case()
 
 	apply_runs "$3"
 	echo "harness: case $1" >/dev/kmsg
+	# shellcheck disable=SC2005 # the number is read first: only the write can fail
 	! echo "$(block_devno "$SWAP")" 2>/dev/null >/sys/power/resume ||
 		fail "$1: resume returned success without resuming: $(last_torpor_line)"
 	line=$(dmesg | sed -n "/harness: case $1\$/,\$p" | grep 'torpor: ' |
@@ -117,6 +118,7 @@ stage_offer()
 	bad=$(dmesg | grep -E 'KASAN|memory corruption' | head -n 1) || true
 	[ -z "$bad" ] || fail "kernel log: $bad"
 	# The image as boot 1 wrote it: it must resume.
+	# shellcheck disable=SC2005 # the number is read first: only the write can fail
 	echo "$(block_devno "$SWAP")" >/sys/power/resume ||
 		fail "the untouched image was refused: $(last_torpor_line)"
 	fail "the untouched image was not resumed"
