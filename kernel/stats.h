@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Progress and results of the current or last hibernation or resume,
- * shown in /sys/power/torpor/.  Writers update it directly; readers only
- * go through sysfs.
+ * shown in /sys/power/torpor/.  Writers update it directly.  Beyond
+ * sysfs, the phase times are read into the image's metadata (hibernate.c)
+ * and, for the boot kernel's load and restore, handed over with the jump
+ * to the resumed kernel (arch/x86/restore.c), which keeps them.
  */
 #ifndef _TORPOR_STATS_H
 #define _TORPOR_STATS_H

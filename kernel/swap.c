@@ -209,7 +209,8 @@ struct page *torpor_swap_page_alloc(struct torpor_swap *sw)
 }
 
 /*
- * Queue @page (which the block layer then owns and frees) for @dev_page.
+ * Queue @page, from torpor_swap_page_alloc(), for @dev_page.  Once written
+ * it comes back for reuse; torpor_swap_close() frees the pool.
  * Returns the first I/O error seen so far, so a writer stops early.
  */
 int torpor_swap_write(struct torpor_swap *sw, u64 dev_page, struct page *page)
