@@ -22,11 +22,12 @@
 /*
  * Values of kernel/power/hibernate.c's private enum behind /sys/power/disk,
  * the same in 6.1 and 6.12, and checked against the target kernel's BTF.
+ * HIBERNATION_SHUTDOWN needs no copy: every other value means shutdown
+ * (torpor_entry_mode()).
  */
 #include "kabi.h"
 
 #define TORPOR_KERNEL_HIB_PLATFORM	1
-#define TORPOR_KERNEL_HIB_SHUTDOWN	2
 #define TORPOR_KERNEL_HIB_REBOOT	3
 #ifdef CONFIG_SUSPEND
 #define TORPOR_KERNEL_HIB_SUSPEND	4
@@ -36,7 +37,6 @@
 #endif
 
 TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_PLATFORM, TORPOR_KERNEL_HIB_PLATFORM);
-TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_SHUTDOWN, TORPOR_KERNEL_HIB_SHUTDOWN);
 TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_REBOOT, TORPOR_KERNEL_HIB_REBOOT);
 #ifdef TORPOR_KERNEL_HIB_SUSPEND
 TORPOR_KABI_ENUM(hibernation_mode, HIBERNATION_SUSPEND, TORPOR_KERNEL_HIB_SUSPEND);

@@ -141,7 +141,7 @@ int torpor_image_check_target(void)
 }
 
 /* Over release and version as stored, which sit next to each other. */
-u32 torpor_image_kernel_hash(const struct torpor_image_header *h)
+static u32 torpor_image_kernel_hash(const struct torpor_image_header *h)
 {
 	BUILD_BUG_ON(offsetof(struct torpor_image_header, kernel_version) !=
 		     offsetof(struct torpor_image_header, kernel_release) +
