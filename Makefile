@@ -119,7 +119,7 @@ ibt-selftest: deps $(IBTCHECK)
 # version macros, KERNEL_VERSION(), the release string or the headers
 # that define them) in a source file under DIR other than compat.h.
 VERSION_TEST := \<(LINUX_VERSION_[A-Z_]+|KERNEL_VERSION|UTS_RELEASE|UTS_VERSION)\>|\<(linux/version|generated/utsrelease)\.h\>
-version_guard = ! find $(1) -name '*.[chS]' ! -name compat.h -exec grep -nHE '$(VERSION_TEST)' {} + || \
+version_guard = ! grep -rnE --include='*.[chS]' --exclude=compat.h '$(VERSION_TEST)' $(1) || \
 	{ echo "style: kernel version tests belong in kernel/compat.h only"; exit 1; }
 
 style: deps
