@@ -59,6 +59,7 @@ plan()
 	expect_poweroff
 	offset=$(result offset)
 	echo "# before the resume device was set: $(result unset)"
+	echo "# $(result wrong)"
 	echo "# $(result check)"
 	echo "# $(result swapon)"
 	extents=$(result swapon | sed -n 's/.* extents:\([0-9]*\) .*/\1/p')
@@ -176,6 +177,24 @@ swapfile_create_btrfs()
 	report inactive "$out"
 }
 
+# A resume_offset one page off: --check must name the right one.  (The
+# page there holds no image, so setting the device resumes nothing.)
+swapfile_check_wrong()
+{
+	local dev=$1 offset=$2 check
+
+	echo $((offset + 1)) >/sys/power/resume_offset
+	block_devno "$dev" >/sys/power/resume ||
+		fail "resume device refused: $(last_torpor_line)"
+	! check=$(torpor hibernate --check 2>&1) ||
+		fail "torpor hibernate --check passed with resume_offset $((offset + 1)): $check"
+	case $check in
+	*"resume_offset is $((offset + 1)) but swap file $SWAPFILE starts at page $offset: echo $offset > /sys/power/resume_offset") ;;
+	*) fail "torpor hibernate --check with resume_offset $((offset + 1)): $check" ;;
+	esac
+	report wrong "$check"
+}
+
 stage_hibernate()
 {
 	local dev offset check
@@ -194,10 +213,11 @@ stage_hibernate()
 	*"no resume device (/sys/power/resume is 0:0)"*) report unset "$check" ;;
 	*) fail "torpor hibernate --check without a resume device: $check" ;;
 	esac
+	echo shutdown >/sys/power/disk
+	swapfile_check_wrong "$dev" "$offset"
 	echo "$offset" >/sys/power/resume_offset
 	block_devno "$dev" >/sys/power/resume ||
 		fail "resume device refused: $(last_torpor_line)"
-	echo shutdown >/sys/power/disk
 	check=$(torpor hibernate --check 2>&1) || fail "torpor hibernate --check: $check"
 	report check "$check"
 	workload_start "$(karg harness.workload)"
