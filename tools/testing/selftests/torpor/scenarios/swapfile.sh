@@ -72,7 +72,7 @@ plan()
 	fi
 	expect_image_markers "$fs" --offset "$offset"
 	if [[ $via == none ]]; then
-		boot reuse
+		boot reuse append="$APPEND harness.fs=$type"
 		expect_pass
 		expect_no_image "$fs" --offset "$offset"
 		return
