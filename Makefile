@@ -57,7 +57,8 @@ VMLINUX = $(BUILD)/vmlinux/$(1).elf
 vmlinux_elf = test $(call VMLINUX,$(1)) -nt $(call KIMAGE,$(1)) || \
 	{ mkdir -p $(BUILD)/vmlinux && tools/kimage/vmlinux-elf $(call KIMAGE,$(1)) $(call VMLINUX,$(1)); }
 # Other kernels: Kbuild finds their BTF and symbols itself
-# (tools/btf/kabi-check, tools/klp-convert/kernel-symbols).
+# (tools/btf/kabi-check, tools/klp-convert/kernel-symbols), both unpacking
+# the image with tools/kimage/vmlinux-elf.
 MODULE_KIMAGE = $(if $(wildcard $(call KIMAGE,$(KVER))),\
 	TORPOR_BTF=$(call VMLINUX,$(KVER)) TORPOR_KERNEL_IMAGE=$(call VMLINUX,$(KVER)))
 # The host tools the module build runs, with the module's sources.
@@ -193,6 +194,12 @@ define resume_groups
 endef
 
 # $(call cycle_variant,KERNEL,TAG,VAR=value...): one round of cycle.
+# The hardened variants cover init_on_free, page_poison, nosmt (on a guest
+# whose CPUs have SMT siblings: QEMU's default "max" CPU looks like AMD's
+# and reports none), pti, 4-level paging and platform mode; each resume
+# checks that fresh memory reads as zeros and the kernel log is clean.
+comma := ,
+SMT_GUEST := SMP=4$(comma)cores=2$(comma)threads=2 CPU=max$(comma)vendor=GenuineIntel
 cycle_variant = $(call check_group,cycle-$(1)-$(2),$(RUN_SCENARIO) cycle $(1) ROUNDS=1 TAG=$(2) $(3))
 
 check:
@@ -214,8 +221,10 @@ check:
 	$(foreach k,$(KVER_61) $(KVER_612),$(call hibernate_groups,$(k)))
 	$(call check_group,hibernate-$(KVER_61)-full,$(RUN_SCENARIO) hibernate $(KVER_61) WORKLOAD=full TAG=full)
 	$(foreach k,$(KVER_61) $(KVER_612),$(call resume_groups,$(k)))
-	$(call cycle_variant,$(KVER_612),no5lvl,APPEND=no5lvl)
-	$(call cycle_variant,$(KVER_61),pti,APPEND=pti=on)
+	$(call cycle_variant,$(KVER_61),hardened-smt,$(SMT_GUEST) APPEND="pti=on init_on_free=1 nosmt no_console_suspend")
+	$(call cycle_variant,$(KVER_61),poison-platform,DISK_MODE=platform APPEND="page_poison=1 no_console_suspend")
+	$(call cycle_variant,$(KVER_612),iof-nosmt,$(SMT_GUEST) APPEND="init_on_free=1 nosmt no_console_suspend")
+	$(call cycle_variant,$(KVER_612),hardened-platform,DISK_MODE=platform APPEND="no5lvl page_poison=1 no_console_suspend")
 	$(call cycle_variant,$(KVER_61),smp1,SMP=1)
 	$(call cycle_variant,$(KVER_612),smp4,SMP=4)
 	$(call check_group,swapfile-$(KVER_612)-param,$(RUN_SCENARIO) swapfile $(KVER_612) RESUME_VIA=param TAG=param)

@@ -26,6 +26,7 @@
 #include "ksyms.h"
 #include "quiesce.h"
 #include "resume.h"
+#include "scrub.h"
 #include "snapshot.h"
 #include "stats.h"
 
@@ -60,6 +61,7 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 		torpor_arch_restored();
 		/* A wakeup count written before hibernation means nothing now. */
 		events_check_enabled = false;
+		torpor_scrub_free();
 	}
 	return err;
 }
@@ -89,16 +91,34 @@ static void torpor_log_resumed(void)
 		div_u64(load, NSEC_PER_MSEC), div_u64(restore, NSEC_PER_MSEC));
 }
 
-/* Never returns: a valid image is on disk and must not go stale. */
-static void __noreturn torpor_power_down(const struct torpor_hib *hib)
+/*
+ * A wakeup event stopped the platform on its way into S4: as the kernel
+ * does, the machine goes back to running and the image is discarded.
+ */
+static int torpor_platform_rollback(int err)
 {
+	events_check_enabled = false;
+	if (torpor_image_discard())
+		pr_err("the image just written is still on the resume device: run torpor discard before its next boot\n");
+	return torpor_stats_fail(err, "hibernation aborted: wakeup event while entering the platform's sleep state, image discarded");
+}
+
+/*
+ * Returns only after a platform rollback.  Otherwise a valid image is on
+ * disk and the system must not run on.
+ */
+static int torpor_power_down(const struct torpor_hib *hib)
+{
+	int err;
+
 	switch (hib->mode) {
 	case TORPOR_MODE_REBOOT:
 		kernel_restart(NULL);
 		break;
 	case TORPOR_MODE_PLATFORM:
-		if (hib->q.platform)
-			hibernation_platform_enter();
+		err = hib->q.platform ? hibernation_platform_enter() : 0;
+		if (err == -EAGAIN || err == -EBUSY)
+			return torpor_platform_rollback(err);
 		fallthrough;
 	default:
 		/* Suspend-to-RAM first ("suspend") is not offered yet. */
@@ -149,7 +169,7 @@ static int torpor_write(struct torpor_hib *hib)
 	if (!err && hib->mode == TORPOR_MODE_TEST_RESUME)
 		err = torpor_test_resume();
 	else if (!err)
-		torpor_power_down(hib);
+		err = torpor_power_down(hib);
 	pm_restore_gfp_mask();
 	return err;
 }

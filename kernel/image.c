@@ -387,13 +387,41 @@ static int torpor_writer_open(struct torpor_writer *wr)
 	return 0;
 }
 
-/* On failure every slot goes back to swap, once no write is in flight. */
+/* With @keep false every slot goes back to swap, once no write is in flight. */
 static void torpor_writer_close(struct torpor_writer *wr, bool keep)
 {
-	torpor_ostream_release(&wr->out);
-	torpor_index_release(&wr->idx);
 	torpor_swap_close(&wr->sw, keep);
 	__free_page(wr->sig);
+	kfree(wr);
+}
+
+/*
+ * The image last written, its device and slots held until the machine
+ * powers off, or until a platform that refused to sleep gives it back
+ * (torpor_image_discard()).
+ */
+static struct torpor_writer *torpor_written;
+
+/**
+ * torpor_image_discard - turn the image just written back into swap
+ *
+ * For a hibernation that does not power off after all: the swap signature
+ * is restored and every slot of the image freed.
+ *
+ * Return: 0, or a negative errno if the signature could not be restored
+ * (the image is still valid on the device then).
+ */
+int torpor_image_discard(void)
+{
+	struct torpor_writer *wr = torpor_written;
+	int err;
+
+	torpor_written = NULL;
+	if (!wr)
+		return 0;
+	err = torpor_sig_restore(&wr->sw, wr->sig);
+	torpor_writer_close(wr, false);
+	return err;
 }
 
 /**
@@ -401,7 +429,8 @@ static void torpor_writer_close(struct torpor_writer *wr, bool keep)
  * @meta: what the hibernation sequence adds to the header
  *
  * On success the slots stay allocated, so swapping cannot overwrite the
- * image while this kernel still runs (a test image excepted).
+ * image while this kernel still runs (a test image excepted), and the
+ * device stays open for torpor_image_discard().
  *
  * Return: 0, or a negative errno with the reason recorded and the swap
  * signature left in place.
@@ -418,17 +447,23 @@ int torpor_image_write(const struct torpor_image_meta *meta)
 	/* Reclaim must not write to the device we are filling. */
 	noio = memalloc_noio_save();
 	err = torpor_writer_open(wr);
-	if (!err) {
+	if (err) {
+		kfree(wr);
+	} else {
 		err = torpor_image_write_all(wr, meta);
+		torpor_ostream_release(&wr->out);
+		torpor_index_release(&wr->idx);
 		/*
 		 * A test image is read back at once, while allocations are
 		 * still restricted to no I/O, so nothing can swap into its
 		 * slots before; the restored system never had them.
 		 */
-		torpor_writer_close(wr, !err && !(meta->flags & TORPOR_FLAG_TEST));
+		if (err || meta->flags & TORPOR_FLAG_TEST)
+			torpor_writer_close(wr, false);
+		else
+			torpor_written = wr;
 	}
 	memalloc_noio_restore(noio);
-	kfree(wr);
 	/* Allocations are the only failures not recorded where they happen. */
 	if (err == -ENOMEM && torpor_stats_running())
 		torpor_stats_fail(err, "not enough memory to write the image");

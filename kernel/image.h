@@ -20,6 +20,7 @@ struct torpor_image_meta {
 
 int torpor_image_check_target(void);
 int torpor_image_write(const struct torpor_image_meta *meta);
+int torpor_image_discard(void);
 u32 torpor_image_kernel_hash(const struct torpor_image_header *h);
 
 #endif /* _TORPOR_IMAGE_H */

@@ -45,37 +45,58 @@ bool torpor_quiesce_test(const struct torpor_quiesce *q, int level)
 	return true;
 }
 
+/*
+ * The platform's S4 methods, in platform mode only.  A restore uses the
+ * kernel's subset (hibernation_restore()): pre_restore, then
+ * restore_cleanup if the hand-over fails; a snapshot the full set.
+ */
+static bool torpor_restoring(const struct torpor_quiesce *q)
+{
+	return q->msg.event == PM_EVENT_QUIESCE;
+}
+
 static int torpor_platform_begin(const struct torpor_quiesce *q)
 {
-	return q->platform ? q->platform->begin(PMSG_FREEZE) : 0;
+	if (!q->platform || torpor_restoring(q))
+		return 0;
+	return q->platform->begin(PMSG_FREEZE);
 }
 
 static void torpor_platform_end(const struct torpor_quiesce *q)
 {
-	if (q->platform)
+	if (q->platform && !torpor_restoring(q))
 		q->platform->end();
 }
 
-static int torpor_platform_pre_snapshot(const struct torpor_quiesce *q)
+static int torpor_platform_prepare(const struct torpor_quiesce *q)
 {
-	return q->platform ? q->platform->pre_snapshot() : 0;
+	if (!q->platform)
+		return 0;
+	if (torpor_restoring(q))
+		return q->platform->pre_restore();
+	return q->platform->pre_snapshot();
 }
 
+/* Only after a snapshot: a failed hand-over never left the boot kernel. */
 static void torpor_platform_leave(const struct torpor_quiesce *q)
 {
-	if (q->platform)
+	if (q->platform && !torpor_restoring(q))
 		q->platform->leave();
 }
 
 static void torpor_platform_finish(const struct torpor_quiesce *q)
 {
-	if (q->platform)
+	if (!q->platform)
+		return;
+	if (torpor_restoring(q))
+		q->platform->restore_cleanup();
+	else
 		q->platform->finish();
 }
 
 static void torpor_platform_recover(const struct torpor_quiesce *q)
 {
-	if (q->platform && q->platform->recover)
+	if (q->platform && !torpor_restoring(q) && q->platform->recover)
 		q->platform->recover();
 }
 
@@ -125,16 +146,46 @@ static void __noreturn torpor_play_dead(void)
 }
 
 /*
+ * SMT siblings parked by nosmt (or "smt off") wait in MONITOR/MWAIT on
+ * this kernel's memory, which the restore overwrites: a write to the line
+ * they monitor wakes them in code that is gone.  As the kernel does, they
+ * are brought up first, to go down with the others into torpor_play_dead.
+ * The image parks them again its own way (arch_resume_nosmt()).
+ */
+static int torpor_smt_wake(struct torpor_quiesce *q)
+{
+	q->smt = cpu_smt_control;
+	return cpuhp_smt_enable();
+}
+
+/* The hand-over did not happen: park the siblings again. */
+static void torpor_smt_park(const struct torpor_quiesce *q)
+{
+	int err;
+
+	if (q->smt != CPU_SMT_DISABLED && q->smt != CPU_SMT_FORCE_DISABLED)
+		return;
+	err = cpuhp_smt_disable(q->smt);
+	if (err)
+		pr_warn("%s failed and SMT siblings stay online (error %d): write off to /sys/devices/system/cpu/smt/control\n",
+			q->what, err);
+}
+
+/*
  * A CPU going down reads play_dead before it reports itself dead, which
  * freeze_secondary_cpus() waits for, so the old one can go back after.
  */
-static int torpor_cpus_down(const struct torpor_quiesce *q)
+static int torpor_cpus_down(struct torpor_quiesce *q)
 {
 	void (*play_dead)(void) = smp_ops.play_dead;
 	int err;
 
-	if (q->msg.event == PM_EVENT_QUIESCE)
+	if (torpor_restoring(q)) {
+		err = torpor_smt_wake(q);
+		if (err)
+			return err;
 		smp_ops.play_dead = torpor_play_dead;
+	}
 	err = freeze_secondary_cpus(0);
 	smp_ops.play_dead = play_dead;
 	return err;
@@ -155,6 +206,8 @@ static int torpor_quiesce_cpus(struct torpor_quiesce *q)
 	cpuidle_resume();
 	if (q->restored)
 		arch_resume_nosmt();
+	else if (torpor_restoring(q))
+		torpor_smt_park(q);
 	return err;
 }
 
@@ -168,7 +221,7 @@ static int torpor_quiesce_late(struct torpor_quiesce *q)
 	if (err)
 		return torpor_stats_fail(err, "%s aborted: some devices failed to power down",
 					 q->what);
-	err = torpor_platform_pre_snapshot(q);
+	err = torpor_platform_prepare(q);
 	if (err)
 		torpor_stats_fail(err, "%s aborted: the platform failed to prepare",
 				  q->what);

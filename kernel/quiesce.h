@@ -7,6 +7,7 @@
 #ifndef _TORPOR_QUIESCE_H
 #define _TORPOR_QUIESCE_H
 
+#include <linux/cpu.h>
 #include <linux/pm.h>
 #include <linux/suspend.h>
 #include <linux/types.h>
@@ -45,6 +46,8 @@ struct torpor_quiesce {
 	/* Runs on the only online CPU, interrupts off, syscore suspended. */
 	int (*atomic)(struct torpor_quiesce *q);
 	bool restored;			/* ->atomic returned in a restored image */
+	/* A restore's SMT control before it woke parked siblings. */
+	enum cpuhp_smt_control smt;
 };
 
 int torpor_quiesce(struct torpor_quiesce *q);

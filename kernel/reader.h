@@ -31,6 +31,7 @@ struct torpor_in {
 	struct torpor_map_run *runs;
 	unsigned int nr_runs;
 	bool test;			/* test_resume: written just now, by us */
+	bool busy;			/* hibernation token taken: discard only */
 };
 
 /* One read of consecutive stream pages into a virtually contiguous buffer. */

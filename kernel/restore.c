@@ -23,6 +23,8 @@ static int torpor_restore_jump(struct torpor_quiesce *q)
 
 /**
  * torpor_restore_frozen - hand over to the image, tasks already frozen
+ * @platform: the image was written in platform mode: the platform's
+ *	pre_restore and restore_cleanup methods run, as for the kernel
  *
  * Also test_resume's way in, where allocations are still restricted from
  * its snapshot: the quiesce sequence restricts them again itself, once
@@ -30,10 +32,11 @@ static int torpor_restore_jump(struct torpor_quiesce *q)
  *
  * Return: only on failure, -errno after recording why.
  */
-int torpor_restore_frozen(void)
+int torpor_restore_frozen(bool platform)
 {
 	struct torpor_quiesce q = {
 		.msg = PMSG_QUIESCE,
+		.platform = platform ? hibernation_ops : NULL,
 		.what = "resume",
 		.atomic = torpor_restore_jump,
 	};
@@ -44,6 +47,7 @@ int torpor_restore_frozen(void)
 
 /**
  * torpor_restore - stop the boot kernel and hand over to the image
+ * @platform: as for torpor_restore_frozen()
  *
  * torpor_arch_restore_prepare() has set up the hand-over; the caller
  * holds system sleep and the hibernation token.
@@ -51,7 +55,7 @@ int torpor_restore_frozen(void)
  * Return: only on failure, -errno after logging why; the boot kernel runs
  * on as before.
  */
-int torpor_restore(void)
+int torpor_restore(bool platform)
 {
 	int ret;
 
@@ -65,7 +69,10 @@ int torpor_restore(void)
 		torpor_stats_fail(ret, "resume aborted: cannot freeze kernel threads");
 		goto out_thaw;
 	}
-	ret = torpor_restore_frozen();
+	/* As for the kernel's resume; waking SMT siblings needs it held. */
+	lock_device_hotplug();
+	ret = torpor_restore_frozen(platform);
+	unlock_device_hotplug();
 out_thaw:
 	thaw_processes();
 	return ret;

@@ -7,12 +7,14 @@
 #ifndef _TORPOR_RESTORE_H
 #define _TORPOR_RESTORE_H
 
+#include <linux/types.h>
+
 #include "torpor_image.h"
 
 struct torpor_place;
 
-int torpor_restore(void);
-int torpor_restore_frozen(void);
+int torpor_restore(bool platform);
+int torpor_restore_frozen(bool platform);
 
 /* kernel/arch/x86/restore.c */
 int torpor_arch_restore_check(const struct torpor_arch_x86_64 *arch);

@@ -138,6 +138,7 @@ static int torpor_resume_image(struct torpor_in *in, struct torpor_bdev *b)
 {
 	struct torpor_place pl = {};
 	u64 start = ktime_get_ns();
+	bool platform = le32_to_cpu(in->hdr.flags) & TORPOR_FLAG_PLATFORM;
 	int ret;
 
 	ret = torpor_load_image(in, &pl);
@@ -149,7 +150,8 @@ static int torpor_resume_image(struct torpor_in *in, struct torpor_bdev *b)
 			div_u64(ktime_get_ns() - start, NSEC_PER_MSEC),
 			pl.nr_in_place, pl.nr_copies);
 		torpor_stats_phase(TORPOR_PHASE_RESTORE);
-		ret = in->test ? torpor_restore_frozen() : torpor_restore();
+		ret = in->test ? torpor_restore_frozen(platform) :
+				 torpor_restore(platform);
 	}
 	torpor_place_free(&pl);
 	return ret;
@@ -185,6 +187,22 @@ static bool torpor_resume_early(void)
 	return early;
 }
 
+/*
+ * An image found when it may not be resumed: the boot goes on, mounts and
+ * changes file systems, so the image is discarded now, never left for a
+ * later boot to restore over them.
+ */
+static int torpor_resume_refusal(const struct torpor_in *in)
+{
+	if (in->busy)
+		return torpor_stats_fail(-EBUSY,
+			"image discarded, not resumed: hibernation in progress or /dev/snapshot open");
+	if (!in->test && !torpor_resume_early())
+		return torpor_stats_fail(-EBUSY,
+			"image discarded, not resumed: the system is past its initramfs, its file systems may have changed");
+	return 0;
+}
+
 static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 			     u64 sig_page, void *page)
 {
@@ -193,9 +211,6 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 	ret = torpor_find_image(in, sig_page, page);
 	if (ret < 0)
 		torpor_stats_fail(ret, "cannot read the swap header of the resume device");
-	if (ret > 0 && !in->test && !torpor_resume_early())
-		ret = torpor_stats_fail(-EBUSY,
-			"image not resumed: the system is past its initramfs, its file systems may have changed; reboot to resume");
 	if (ret <= 0) {
 		torpor_bdev_close(b);
 		return ret;
@@ -205,7 +220,7 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 		torpor_stats_phase(TORPOR_PHASE_LOAD);
 	else
 		torpor_stats_begin(TORPOR_PHASE_LOAD);
-	ret = torpor_check_image(in, page);
+	ret = torpor_resume_refusal(in) ?: torpor_check_image(in, page);
 	if (!ret)
 		pr_info("resuming image of %s %s (%llu pages); booted %s\n",
 			in->hdr.kernel_release, in->hdr.kernel_version,
@@ -223,7 +238,11 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 	return torpor_resume_image(in, b);
 }
 
-static int torpor_resume_from(dev_t dev, sector_t offset, bool test)
+/*
+ * @test: the test image a test_resume just wrote; @busy: the hibernation
+ * token is taken, an image found is discarded.
+ */
+static int torpor_resume_from(dev_t dev, sector_t offset, bool test, bool busy)
 {
 	struct torpor_in *in;
 	struct torpor_bdev b;
@@ -243,6 +262,7 @@ static int torpor_resume_from(dev_t dev, sector_t offset, bool test)
 		goto out;
 	}
 	in->test = test;
+	in->busy = busy;
 	in->bdev = b.bdev;
 	in->dev_pages = bdev_nr_bytes(b.bdev) >> PAGE_SHIFT;
 	ret = torpor_resume_dev(in, &b, offset, page);
@@ -263,18 +283,18 @@ out:
 int torpor_resume(dev_t dev, sector_t offset)
 {
 	unsigned int sleep_flags;
+	bool busy;
 	int ret;
 
-	/* As for the kernel's resume: no hibernation or second resume meanwhile. */
+	/*
+	 * As for the kernel's resume: no hibernation or second resume
+	 * meanwhile.  Without the token an image is only discarded.
+	 */
 	sleep_flags = lock_system_sleep();
-	if (!hibernate_acquire()) {
-		ret = torpor_stats_fail(-EBUSY,
-			"resume refused: hibernation in progress or /dev/snapshot open");
-		goto out_unlock;
-	}
-	ret = torpor_resume_from(dev, offset, false);
-	hibernate_release();
-out_unlock:
+	busy = !hibernate_acquire();
+	ret = torpor_resume_from(dev, offset, false, busy);
+	if (!busy)
+		hibernate_release();
 	unlock_system_sleep(sleep_flags);
 	return ret;
 }
@@ -294,6 +314,6 @@ int torpor_resume_test(void)
 	int ret;
 
 	ret = torpor_resume_from(swsusp_resume_device,
-				 swsusp_resume_block, true);
+				 swsusp_resume_block, true, false);
 	return ret ?: torpor_stats_fail(-ENOENT, "test_resume: the image just written is not there");
 }

@@ -46,8 +46,6 @@
 /* Free memory to keep beyond the copies, for drivers and the writer. */
 #define TORPOR_RESERVE_PAGES	(SZ_16M >> PAGE_SHIFT)
 #define TORPOR_SHRINK_PASSES	8
-/* Touch the watchdogs this often in long walks with interrupts off. */
-#define TORPOR_WATCHDOG_PAGES	(1UL << 17)
 
 struct torpor_snapshot {
 	unsigned long max_pfn;
@@ -433,26 +431,51 @@ static void torpor_mark_range(unsigned long start, unsigned long end,
 	}
 }
 
-/* The buddy lists are exact only now: one CPU, interrupts off. */
-static void torpor_unmark_free(struct zone *zone, void *arg)
+struct torpor_free_walk {
+	torpor_free_fn fn;
+	void *arg;
+};
+
+static void torpor_walk_zone_free(struct zone *zone, void *data)
 {
-	unsigned long *free = arg;
+	struct torpor_free_walk *walk = data;
 	unsigned int order, type;
-	unsigned long pfn;
 	struct page *page;
 
 	spin_lock(&zone->lock);
-	for_each_migratetype_order(order, type) {
+	for_each_migratetype_order(order, type)
 		list_for_each_entry(page, &zone->free_area[order].free_list[type],
-				    buddy_list) {
-			pfn = page_to_pfn(page);
-			if (pfn + (1UL << order) > snap.max_pfn)
-				continue;
-			torpor_bits_clear(snap.saved, pfn, 1UL << order);
-			*free += 1UL << order;
-		}
-	}
+				    buddy_list)
+			walk->fn(page_to_pfn(page), order, walk->arg);
 	spin_unlock(&zone->lock);
+}
+
+/**
+ * torpor_snapshot_walk_free - call @fn for each free block of the buddy allocator
+ * @fn: gets the block's first frame and its order
+ * @arg: passed to @fn
+ *
+ * The lists are exact only on the last online CPU with interrupts off,
+ * after draining its per-CPU lists (the offline CPUs' were drained when
+ * they went down): during the snapshot, and in the image right after it
+ * returns there.
+ */
+void torpor_snapshot_walk_free(torpor_free_fn fn, void *arg)
+{
+	struct torpor_free_walk walk = { .fn = fn, .arg = arg };
+
+	torpor_walk_zones(torpor_walk_zone_free, &walk);
+}
+
+static void torpor_unmark_free(unsigned long pfn, unsigned int order,
+			       void *arg)
+{
+	unsigned long *free = arg;
+
+	if (pfn + (1UL << order) > snap.max_pfn)
+		return;
+	torpor_bits_clear(snap.saved, pfn, 1UL << order);
+	*free += 1UL << order;
 }
 
 /* Frames not in the direct map are mapped for the time of their copy. */
@@ -505,7 +528,7 @@ int torpor_snapshot_copy(void)
 	memset(counts, 0, sizeof(*counts));
 	counts->copies = snap.nr_copies;
 	torpor_walk_ram(torpor_mark_range, counts);
-	torpor_walk_zones(torpor_unmark_free, &counts->free);
+	torpor_snapshot_walk_free(torpor_unmark_free, &counts->free);
 	counts->saved = torpor_bits_weight(snap.saved, snap.max_pfn);
 	if (counts->saved > snap.nr_copies)
 		return torpor_stats_fail(-ENOMEM,

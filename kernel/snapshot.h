@@ -8,6 +8,9 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+/* Touch the watchdogs this often in long walks with interrupts off. */
+#define TORPOR_WATCHDOG_PAGES	(1UL << 17)
+
 struct torpor_snapshot_iter {
 	unsigned long pfn;		/* next frame to look at */
 	struct list_head *copy;		/* its copy page's list entry */
@@ -34,6 +37,10 @@ void torpor_snapshot_counts(struct torpor_snapshot_counts *counts);
 void torpor_snapshot_iter_start(struct torpor_snapshot_iter *it);
 bool torpor_snapshot_iter_next(struct torpor_snapshot_iter *it,
 			       unsigned long *pfn, const void **copy);
+
+typedef void (*torpor_free_fn)(unsigned long pfn, unsigned int order,
+			       void *arg);
+void torpor_snapshot_walk_free(torpor_free_fn fn, void *arg);
 
 void torpor_snapshot_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint,
 			     u64 *max_pfn);

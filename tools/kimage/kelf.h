@@ -2,7 +2,8 @@
 /*
  * Read-only access to a 64-bit little-endian ELF file mapped in memory:
  * the kernel's vmlinux (tools/kimage/vmlinux-elf) and torpor's objects.
- * Header-only, so that each checker stays one host program.
+ * Header-only, so that each checker stays one host program.  data is
+ * the caller's copy: klp-convert edits an object in it before writing it.
  */
 #ifndef TORPOR_KELF_H
 #define TORPOR_KELF_H
@@ -16,7 +17,7 @@
 
 struct kelf {
 	const char *path;
-	const unsigned char *data;
+	unsigned char *data;
 	size_t size;
 	const Elf64_Ehdr *eh;
 	const Elf64_Shdr *sh;
@@ -60,7 +61,8 @@ static inline int kelf_parse(struct kelf *e)
 	if (e->size < sizeof(*e->eh) || memcmp(e->eh->e_ident, ELFMAG, SELFMAG) ||
 	    e->eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    e->eh->e_ident[EI_DATA] != ELFDATA2LSB ||
-	    e->eh->e_shoff + (size_t)e->eh->e_shnum * sizeof(Elf64_Shdr) > e->size ||
+	    e->eh->e_shentsize != sizeof(Elf64_Shdr) || e->eh->e_shoff > e->size ||
+	    (e->size - e->eh->e_shoff) / sizeof(Elf64_Shdr) < e->eh->e_shnum ||
 	    e->eh->e_shstrndx >= e->eh->e_shnum)
 		return -1;
 	e->sh = (const Elf64_Shdr *)(e->data + e->eh->e_shoff);
@@ -87,7 +89,8 @@ static inline const char *kelf_secname(const struct kelf *e, const Elf64_Shdr *s
 /* The section's bytes in the file, NULL for SHT_NOBITS or out of range. */
 static inline const unsigned char *kelf_bytes(const struct kelf *e, const Elf64_Shdr *s)
 {
-	if (s->sh_type == SHT_NOBITS || s->sh_offset + s->sh_size > e->size)
+	if (s->sh_type == SHT_NOBITS || s->sh_offset > e->size ||
+	    e->size - s->sh_offset < s->sh_size)
 		return NULL;
 	return e->data + s->sh_offset;
 }

@@ -28,14 +28,13 @@
  * section header table are appended to the file.  A module not converted
  * fails to load ("Unknown symbol"), it never runs unbound.
  *
- * "kallsyms" prints the names of the symbol table a kernel keeps for
- * /proc/kallsyms, read from its decompressed image, for kernels whose
- * System.map is not installed (Debian ships a placeholder).
+ * "kallsyms" prints, as System.map does, the symbol table a kernel keeps
+ * for /proc/kallsyms, decoded from VMLINUX (tools/kimage/kallsyms.c), for
+ * kernels whose System.map is not installed (Debian ships a placeholder).
  *
- * Plain <elf.h>, no libelf: DKMS builds it on the user's machine.
+ * Plain <elf.h> (tools/kimage/kelf.h), no libelf: DKMS builds it on the
+ * user's machine.
  */
-#define _GNU_SOURCE
-#include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -43,6 +42,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../kimage/kallsyms.h"
 
 /* From the kernel's include/uapi/linux/elf.h. */
 #define SHN_LIVEPATCH		0xff20
@@ -92,23 +93,6 @@ static size_t buf_add(struct buf *b, const void *data, size_t len, size_t align)
 	return at;
 }
 
-static struct buf read_file(const char *path)
-{
-	struct buf b = { NULL, 0 };
-	unsigned char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		die("cannot open %s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n, 1);
-	if (ferror(f))
-		die("cannot read %s", path);
-	fclose(f);
-	return b;
-}
-
 static void write_file(const char *path, const struct buf *b)
 {
 	size_t len = strlen(path) + 5;
@@ -124,9 +108,12 @@ static void write_file(const char *path, const struct buf *b)
 	free(tmp);
 }
 
-/* The object, checked enough that the accessors below stay inside it. */
+/*
+ * The object, read by kelf.h and checked enough that the accessors below
+ * stay inside it; ehdr and shdr are its headers, to change in place.
+ */
 struct object {
-	struct buf file;
+	struct kelf e;
 	Elf64_Ehdr *ehdr;
 	Elf64_Shdr *shdr;
 	unsigned int symtab;
@@ -134,45 +121,40 @@ struct object {
 
 static void *section_data(struct object *o, unsigned int i)
 {
-	return o->file.data + o->shdr[i].sh_offset;
+	return o->e.data + o->shdr[i].sh_offset;
 }
 
 static const char *section_name(struct object *o, unsigned int i)
 {
-	return (char *)section_data(o, o->ehdr->e_shstrndx) + o->shdr[i].sh_name;
+	return kelf_secname(&o->e, &o->shdr[i]);
 }
 
-static void check_object(struct object *o)
+static void load_object(struct object *o, const char *path)
 {
-	Elf64_Ehdr *e = (Elf64_Ehdr *)o->file.data;
 	unsigned int i;
 
-	if (o->file.len < sizeof(*e) || memcmp(e->e_ident, ELFMAG, SELFMAG) ||
-	    e->e_ident[EI_CLASS] != ELFCLASS64 || e->e_ident[EI_DATA] != ELFDATA2LSB ||
-	    e->e_type != ET_REL || e->e_machine != EM_X86_64)
+	object_path = path;
+	if (kelf_load(&o->e, path))
+		exit(1);
+	if (kelf_parse(&o->e) || o->e.eh->e_type != ET_REL ||
+	    o->e.eh->e_machine != EM_X86_64)
 		die("not an x86-64 ELF64 relocatable object");
-	if (e->e_shentsize != sizeof(Elf64_Shdr) || e->e_shnum == 0 ||
-	    e->e_shnum >= SHN_LORESERVE || e->e_shstrndx >= e->e_shnum ||
-	    e->e_shoff > o->file.len ||
-	    (o->file.len - e->e_shoff) / sizeof(Elf64_Shdr) < e->e_shnum)
-		die("bad section header table");
-	o->ehdr = e;
-	o->shdr = (Elf64_Shdr *)(o->file.data + e->e_shoff);
+	o->ehdr = (Elf64_Ehdr *)o->e.data;
+	o->shdr = (Elf64_Shdr *)(o->e.data + o->ehdr->e_shoff);
 	o->symtab = 0;
-	for (i = 0; i < e->e_shnum; i++) {
+	for (i = 0; i < o->ehdr->e_shnum; i++) {
 		Elf64_Shdr *s = &o->shdr[i];
 
-		if (s->sh_type != SHT_NOBITS &&
-		    (s->sh_offset > o->file.len || o->file.len - s->sh_offset < s->sh_size))
+		if (s->sh_type != SHT_NOBITS && !kelf_bytes(&o->e, s))
 			die("section %u outside the file", i);
 		if (s->sh_type == SHT_SYMTAB) {
-			if (o->symtab || s->sh_link >= e->e_shnum ||
+			if (o->symtab || s->sh_link >= o->ehdr->e_shnum ||
 			    s->sh_entsize != sizeof(Elf64_Sym))
 				die("unexpected symbol table");
 			o->symtab = i;
 		}
 		if (s->sh_type == SHT_RELA &&
-		    (s->sh_entsize != sizeof(Elf64_Rela) || s->sh_info >= e->e_shnum))
+		    (s->sh_entsize != sizeof(Elf64_Rela) || s->sh_info >= o->ehdr->e_shnum))
 			die("bad relocation section %u", i);
 	}
 	if (!o->symtab)
@@ -188,17 +170,13 @@ struct name_list {
 static struct name_list read_list(struct object *o)
 {
 	struct name_list l = { NULL, 0 };
-	const char *p = NULL, *end = NULL;
-	unsigned int i;
+	const Elf64_Shdr *s = kelf_section(&o->e, LIST_SECTION);
+	const char *p, *end;
 
-	for (i = 1; i < o->ehdr->e_shnum; i++) {
-		if (!strcmp(section_name(o, i), LIST_SECTION)) {
-			p = section_data(o, i);
-			end = p + o->shdr[i].sh_size;
-		}
-	}
-	if (!p)
+	if (!s)
 		die("no section %s (kernel/ksyms.c) to list the symbols", LIST_SECTION);
+	p = (const char *)kelf_bytes(&o->e, s);
+	end = p + s->sh_size;
 	if (p == end || end[-1])
 		die("section %s is not a list of strings", LIST_SECTION);
 	for (; p < end; p += strlen(p) + 1) {
@@ -404,15 +382,11 @@ static void convert(const char *list_object, const char *module)
 	unsigned int shnum;
 	bool *klp;
 
-	object_path = list_object;
-	lo.file = read_file(list_object);
-	check_object(&lo);
+	load_object(&lo, list_object);
 	list = read_list(&lo);
 
-	object_path = module;
-	o.file = read_file(module);
-	check_object(&o);
-	t.base = (o.file.len + 7) / 8 * 8;
+	load_object(&o, module);
+	t.base = (o.e.size + 7) / 8 * 8;
 	klp = convert_symbols(&o, &list, &strtab);
 	if (!converted)
 		return;		/* done before: the .ko was not relinked */
@@ -430,7 +404,7 @@ static void convert(const char *list_object, const char *module)
 	tail_add(&t, t.shdr, t.count * sizeof(*t.shdr), 1);
 	o.ehdr->e_shnum = shnum + t.count;
 
-	buf_add(&out, o.file.data, o.file.len, 1);
+	buf_add(&out, o.e.data, o.e.size, 1);
 	buf_add(&out, t.data.data, t.data.len, 8);	/* at t.base */
 	write_file(module, &out);
 }
@@ -442,9 +416,7 @@ static void symvers(const char *symbols, const char *object)
 	struct name_list list;
 	unsigned int i;
 
-	object_path = object;
-	o.file = read_file(object);
-	check_object(&o);
+	load_object(&o, object);
 	list = read_list(&o);
 	if (check_symbols(symbols, &list))
 		die("kernel symbols of ksyms_list.h missing or ambiguous in the target kernel");
@@ -452,169 +424,19 @@ static void symvers(const char *symbols, const char *object)
 		printf("0x00000000\t%s\tvmlinux\tEXPORT_SYMBOL_GPL\t\n", list.names[i]);
 }
 
-/*
- * kallsyms tables, as scripts/kallsyms.c lays them out in 6.1 and 6.12:
- * kallsyms_num_syms (.long), kallsyms_names, kallsyms_markers (.long per
- * 256 symbols), [kallsyms_seqs_of_names,] kallsyms_token_table (256
- * strings), kallsyms_token_index (256 .short), each label 8-aligned.  A
- * name is a length (a second byte if the first has bit 7 set) and that many
- * token numbers; its first character is the symbol's type.
- */
-#define KALLSYMS_MAX	10000000u
-
-struct kallsyms_tables {
-	const unsigned char *image;
-	size_t len;
-	size_t token_table;
-	const unsigned char *index;	/* 256 little-endian u16 */
-};
-
-static unsigned int get16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static const char *token(const struct kallsyms_tables *k, unsigned int i)
-{
-	return (const char *)k->image + k->token_table + get16(k->index + 2 * i);
-}
-
-/* Is there a token index at @at for a table holding "0".."9" at @digits? */
-static bool token_index_at(struct kallsyms_tables *k, size_t digits, size_t at)
-{
-	const unsigned char *idx = k->image + at;
-	size_t table, end;
-	unsigned int i;
-
-	if (at + 512 > k->len || get16(idx) || get16(idx + 2 * '0') > digits)
-		return false;
-	table = digits - get16(idx + 2 * '0');
-	if (table % 8)
-		return false;
-	for (i = 0; i < 256; i++) {
-		size_t from = table + get16(idx + 2 * i);
-		size_t to = i < 255 ? table + get16(idx + 2 * i + 2) : at;
-
-		if (to <= from || to > at)
-			return false;
-		end = from + strnlen((const char *)k->image + from, to - from);
-		if (end == to || end == from)
-			return false;
-		if (i < 255 && end != to - 1)
-			return false;
-		if (i == 255 && (end + 1 + 7) / 8 * 8 != at)
-			return false;
-	}
-	k->token_table = table;
-	k->index = idx;
-	return true;
-}
-
-static bool find_tokens(struct kallsyms_tables *k)
-{
-	static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
-	const unsigned char *p = k->image;
-	size_t at;
-
-	while ((p = memmem(p, k->image + k->len - p, digits, sizeof(digits)))) {
-		size_t d = p - k->image;
-
-		for (at = (d + 7) / 8 * 8; at < d + 16384 && at < k->len; at += 8)
-			if (token_index_at(k, d, at))
-				return true;
-		p++;
-	}
-	return false;
-}
-
-/* Walks @n names from @at; returns where they end, 0 if they do not fit. */
-static size_t walk_names(const struct kallsyms_tables *k, size_t at, uint32_t n,
-			 size_t *marker1)
-{
-	uint32_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned int len;
-
-		if (i == 256)
-			*marker1 = at;
-		if (at + 2 > k->token_table)
-			return 0;
-		len = k->image[at];
-		if (len & 0x80)
-			len = (len & 0x7f) | k->image[++at] << 7;
-		if (!len)
-			return 0;
-		at += 1 + len;
-	}
-	return at;
-}
-
-/* kallsyms_names: after its count, before markers that agree with it. */
-static size_t find_names(const struct kallsyms_tables *k, uint32_t *count)
-{
-	size_t at, end, marker1 = 0;
-
-	for (at = k->token_table; at >= 8; at -= 8) {
-		uint32_t n = get32(k->image + at - 8);
-		const unsigned char *m;
-
-		if (n < 256 || n > KALLSYMS_MAX || get32(k->image + at - 4))
-			continue;
-		end = walk_names(k, at, n, &marker1);
-		if (!end)
-			continue;
-		m = k->image + (end + 7) / 8 * 8;
-		if (m + 8 <= k->image + k->token_table && get32(m) == 0 &&
-		    get32(m + 4) == marker1 - at) {
-			*count = n;
-			return at;
-		}
-	}
-	return 0;
-}
-
+/* Prints the symbol table that tools/kimage/kallsyms.c decodes. */
 static void kallsyms(const char *path)
 {
-	struct buf image;
-	struct kallsyms_tables k;
-	uint32_t i, n;
-	size_t at;
+	struct kelf vmlinux;
+	struct kernel k;
+	unsigned int i;
 
 	object_path = path;
-	image = read_file(path);
-	k.image = image.data;
-	k.len = image.len;
-	if (!find_tokens(&k))
-		die("no kallsyms token table");
-	at = find_names(&k, &n);
-	if (!at)
-		die("no kallsyms names");
-	for (i = 0; i < n; i++) {
-		unsigned int len = k.image[at++], j;
-		char name[1024];
-		size_t out = 0;
-
-		if (len & 0x80)
-			len = (len & 0x7f) | k.image[at++] << 7;
-		for (j = 0; j < len; j++) {
-			const char *t = token(&k, k.image[at + j]);
-			size_t tl = strlen(t);
-
-			if (out + tl >= sizeof(name))
-				die("kallsyms name too long");
-			memcpy(name + out, t, tl);
-			out += tl;
-		}
-		name[out] = '\0';
-		at += len;
-		printf("0 %c %s\n", name[0], name + 1);
-	}
+	if (kelf_open(&vmlinux, path) || kernel_load(&k, &vmlinux))
+		die("no kernel symbol table");
+	for (i = 0; i < k.nsyms; i++)
+		printf("%016llx %c %s\n", (unsigned long long)k.syms[i].addr,
+		       k.syms[i].type, k.syms[i].name);
 }
 
 int main(int argc, char **argv)

@@ -246,9 +246,22 @@ check_kernel_sane()
 {
 	local bad
 
-	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' |
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|memory corruption' |
 	      head -n 1) || true
 	[ -z "$bad" ] || fail "kernel log: $bad"
+}
+
+# check_fresh_memory: three quarters of free memory, taken as fresh
+# anonymous pages, read as zeros (freshzero).  After a resume that shows
+# whether free frames still hold what the boot kernel left there.
+check_fresh_memory()
+{
+	local kb out
+
+	kb=$(sed -n 's/^MemFree: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+	out=$(freshzero $((kb * 3 / 4 / 1024))) ||
+		fail "fresh anonymous memory is not zero: $out"
+	report fresh_memory "$out"
 }
 
 # check_dmesg_clean: no torpor error and no kernel warning, BUG or oops.

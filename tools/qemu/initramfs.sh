@@ -98,10 +98,12 @@ install_program()
 	done
 }
 
-# memhog, the workload's live process (workload.sh): static, built once.
-memhog_build()
+# helper_build NAME: tools/qemu/NAME.c as a static guest command, built
+# once: memhog, the workload's live process (workload.sh), and freshzero,
+# the check that fresh anonymous memory reads as zeros (guest.sh).
+helper_build()
 {
-	local src=$HARNESS/memhog.c out=$BUILD/qemu/memhog
+	local src=$HARNESS/$1.c out=$BUILD/qemu/$1
 
 	[[ $out -nt $src ]] && return 0
 	${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$out.tmp" "$src" ||
@@ -112,7 +114,7 @@ memhog_build()
 # initramfs_build RELEASE OUTPUT: the initramfs for one boot of $SCENARIO_FILE.
 initramfs_build()
 {
-	local rel=$1 out=$2 root=$WORK/root-$1 ko=$MODULE_DIR/$1/torpor.ko prog
+	local rel=$1 out=$2 root=$WORK/root-$1 ko=$MODULE_DIR/$1/torpor.ko helper prog
 
 	mkdir -p "$BUILD/qemu"
 	initramfs_base "$rel"
@@ -147,8 +149,10 @@ initramfs_build()
 	install -m 755 "$HARNESS/init" "$root/init"
 	install -m 644 "$HARNESS/guest.sh" "$root/lib/harness/guest.sh"
 	install -m 644 "$HARNESS/workload.sh" "$root/lib/harness/workload.sh"
-	memhog_build
-	install -m 755 "$BUILD/qemu/memhog" "$root/bin/memhog"
+	for helper in memhog freshzero; do
+		helper_build $helper
+		install -m 755 "$BUILD/qemu/$helper" "$root/bin/$helper"
+	done
 	install -m 644 "$SCENARIO_FILE" "$root/lib/harness/scenario.sh"
 	depmod -b "$root" "$rel"
 	(cd "$root" && find . | LC_ALL=C sort |

@@ -31,7 +31,8 @@
 # TORPOR (host torpor tool), WORK (this run's directory), BOOT (number of
 # the last boot), OUTCOME (pass, fail, skip, poweroff, panic, stalled,
 # error), REASON, BOOT_SECONDS, INIT_SECONDS (when /init started).
-# Defaults a run can override with VAR=value: SMP=2 MEM=1024 TIMEOUT=150
+# Defaults a run can override with VAR=value: SMP=2 (QEMU's -smp, e.g.
+# 4,cores=2,threads=2) CPU=max (QEMU's -cpu) MEM=1024 TIMEOUT=150
 # APPEND= TRACE= MODULE_DIR=build (torpor.ko from MODULE_DIR/<release>/)
 # TAG= (names a variant of a run: its directory gets "-TAG", its KTAP line
 # the tag).
@@ -45,6 +46,7 @@ SCENARIOS=$ROOT/tools/testing/selftests/torpor/scenarios
 TAIL_LINES=40
 
 SMP=2
+CPU=max
 MEM=1024
 TIMEOUT=150
 APPEND=
@@ -218,7 +220,7 @@ qemu_run()
 		rc=0
 		start=$(date +%s.%N)
 		timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
-			-accel tcg -cpu max -m "$mem" -smp "$smp" -no-reboot \
+			-accel tcg -cpu "$CPU" -m "$mem" -smp "$smp" -no-reboot \
 			-append "$cmdline" "$@" \
 			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
 			</dev/null 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
@@ -271,7 +273,9 @@ boot_classify()
 		if [[ $verdict == *" "* ]]; then
 			REASON=${verdict#* }
 		fi
-	elif grep -q 'reboot: Power down' "$LOG"; then
+	elif grep -q -e 'reboot: Power down' \
+		-e 'ACPI: PM: Preparing to enter system sleep state S4' "$LOG"; then
+		# Off, or in ACPI S4 (hibernation in platform mode): QEMU exits.
 		OUTCOME=poweroff
 	else
 		OUTCOME=error

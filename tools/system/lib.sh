@@ -76,7 +76,7 @@ systest_disk()
 {
 	local dir=$WORK/systest
 
-	memhog_build
+	helper_build memhog
 	lid_build
 	mkdir -p "$dir"
 	cp "$SYSTEM/guest/systest" "$SYSTEM/guest/syslib.sh" \

@@ -7,7 +7,9 @@
 # (MAJ:MIN into /sys/power/resume).  The resumed system must be the one
 # that hibernated: "echo disk" returns 0 in it, the files match, memhog
 # runs on with the same PID from where its counter stood, the stream has
-# no gap, and the image is gone from the disk.  With ROUNDS=N (default 2)
+# no gap, fresh anonymous memory reads as zeros (no page the boot kernel
+# left behind), the kernel log has no warning or corruption report, and
+# the image is gone from the disk.  With ROUNDS=N (default 2)
 # the resumed system hibernates again, N times in all.
 #
 # With two rounds or more, the last one hibernates with
@@ -17,8 +19,16 @@
 # come back intact, and the resume be as complete as the others.
 # IMAGE_SIZE=off leaves image_size alone.
 #
-# SMP, MEM and APPEND apply to every boot, e.g. APPEND="no5lvl pti=on";
+# SMP, MEM and APPEND apply to every boot, e.g. APPEND="no5lvl pti=on"
+# (SMP=4,cores=2,threads=2 APPEND="nosmt no_console_suspend": SMT
+# siblings parked, and the boot kernel must take them down too);
 # WORKLOAD=full runs the larger workload (tools/qemu/workload.sh);
+# DISK_MODE=platform hibernates through the firmware's ACPI S4 (QEMU's
+# PIIX4 offers it; QEMU then exits) instead of a plain power-off, and the
+# resume runs the platform's pre-restore method; it needs
+# no_console_suspend in APPEND, since the kernel logs its entry into S4
+# with consoles suspended, and that line is how the host tells S4 from a
+# crash;
 # RESUME_VIA=param resumes with the module parameter (insmod torpor.ko
 # resume=MAJ:MIN) instead of /sys/power/resume.  A resume by the other
 # kernel is resume-crosskernel's.
@@ -29,15 +39,20 @@ plan()
 {
 	local rounds=${ROUNDS:-2} size=${WORKLOAD:-default} swap round=1
 	local via=${RESUME_VIA:-sysfs} limit=${IMAGE_SIZE:-0} limit_round=none
-	local first pages
+	local mode=${DISK_MODE:-shutdown} first pages
 
 	[[ $via == sysfs || $via == param ]] ||
 		scenario_fail "RESUME_VIA=$via: not sysfs or param"
+	[[ $mode == shutdown || $mode == platform ]] ||
+		scenario_fail "DISK_MODE=$mode: not shutdown or platform"
+	[[ $mode == shutdown || " $APPEND " == *" no_console_suspend "* ]] ||
+		scenario_fail "DISK_MODE=platform needs no_console_suspend in APPEND"
 	[[ $limit == off || $rounds -lt 2 ]] || limit_round=$rounds
 	workload_swap_disk "$size"
 	swap=$(disk_path swap)
-	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size harness.image_size=$limit harness.image_size_round=$limit_round"
+	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size harness.image_size=$limit harness.image_size_round=$limit_round harness.disk_mode=$mode"
 	expect_poweroff
+	cycle_mode_check "$mode"
 	echo "# $(result cpu)"
 	expect_image_markers "$swap"
 	cycle_progress_check writing
@@ -46,6 +61,7 @@ plan()
 		boot resume timeout=600 append="$APPEND harness.resume_via=$via"
 		if [[ $round -lt $rounds ]]; then
 			expect_poweroff
+			cycle_mode_check "$mode"
 		else
 			expect_pass
 		fi
@@ -53,6 +69,7 @@ plan()
 		[[ $(result resumed) == "$round" ]] ||
 			scenario_fail "boot $BOOT: resumed round '$(result resumed)', expected $round"
 		cycle_report
+		cycle_handover_check
 		cycle_progress_check loading
 		cycle_live_check
 		[[ $round -lt $rounds ]] || break
@@ -76,6 +93,40 @@ cycle_report()
 	t=$(sed -n 's/^\[ *\([0-9.]*\)\] harness: resumed.*/\1/p' "$LOG")
 	echo "# boot $BOOT: resumed after ${t:-?} s; $(grep -o 'torpor: image loaded.*' "$LOG")"
 	echo "# memhog $(result hog) stream $(result stream)"
+	echo "# fresh memory: $(result fresh_memory)"
+}
+
+# The boot that just ended went off the way DISK_MODE says: platform
+# through the firmware's S4 (QEMU's PIIX4 ACPI), and the image says so.
+cycle_mode_check()
+{
+	local s4=no
+
+	grep -q 'ACPI: PM: Preparing to enter system sleep state S4' "$LOG" && s4=yes
+	if [[ $1 == platform ]]; then
+		[[ $s4 == yes ]] || scenario_fail "boot $BOOT: platform mode, but S4 was not entered"
+		"$TORPOR" inspect "$(disk_path swap)" | grep -q 'flags.*platform' ||
+			scenario_fail "boot $BOOT: the image is not marked platform mode"
+	else
+		[[ $s4 == no ]] || scenario_fail "boot $BOOT: S4 entered in $1 mode"
+	fi
+}
+
+# With no_console_suspend in APPEND the boot kernel's console runs up to
+# the jump: every CPU but the boot one, SMT siblings parked by nosmt
+# included, must have gone offline (into torpor's play_dead) after the
+# image was loaded and before the image's own "Enabling non-boot CPUs".
+cycle_handover_check()
+{
+	local cpus down
+
+	[[ " $APPEND " == *" no_console_suspend "* ]] || return 0
+	cpus=$(result cpus_present)
+	down=$(sed -n '/torpor: image loaded in/,/Enabling non-boot CPUs/p' "$LOG" |
+	       grep -c 'CPU [0-9]* is now offline') || true
+	echo "# boot $BOOT: $down of $((cpus - 1)) non-boot CPUs offline for the hand-over"
+	[[ $down -eq $((cpus - 1)) ]] ||
+		scenario_fail "boot $BOOT: $down of $((cpus - 1)) non-boot CPUs went offline before the hand-over"
 }
 
 # The console showed @1 (writing or loading) at most every 10%, up to
@@ -179,6 +230,7 @@ cycle_round()
 	report hog "PID $(cat "$WORKLOAD_DIR/hog.pid"): round $hog -> $(workload_hog_field 1)"
 	report stream "$(cycle_stream_check "$stream")"
 	expect_swap_again "$dev" active
+	check_fresh_memory
 	check_dmesg_clean
 }
 
@@ -200,7 +252,7 @@ stage_cycle()
 	local dev round=1
 
 	dev=$(disk_dev swap)
-	prepare_hibernation "$dev" shutdown
+	prepare_hibernation "$dev" "$(karg harness.disk_mode)"
 	report cpu "$(nproc) CPUs, la57: $(grep -c -w la57 /proc/cpuinfo)," \
 		"meltdown: $(cat /sys/devices/system/cpu/vulnerabilities/meltdown)"
 	workload_start "$(karg harness.workload)"
@@ -236,6 +288,7 @@ stage_resume()
 
 	dev=$(disk_dev swap)
 	majmin=$(block_devno "$dev")
+	report cpus_present "$(set -- /sys/devices/system/cpu/cpu[0-9]*; echo $#)"
 	cycle_watch_progress &
 	if [ "$(karg harness.resume_via)" = param ]; then
 		load_torpor resume="$majmin"
