@@ -218,7 +218,7 @@ define hibernate_groups
 endef
 
 # The resume scenarios every kernel runs; cycle hibernates and resumes twice,
-# swapfile once, to and from a swap file on ext4.
+# swapfile once, to and from a swap file on ext4 and on btrfs.
 define resume_groups
 	$(call check_group,cycle-$(1),$(RUN_SCENARIO) cycle $(1))
 	$(call check_group,resume-noimage-$(1),$(RUN_SCENARIO) resume-noimage $(1))
@@ -228,6 +228,7 @@ define resume_groups
 	$(call check_group,resume-crosskernel-$(1),$(RUN_SCENARIO) resume-crosskernel $(1))
 	$(call check_group,test-resume-$(1),$(RUN_SCENARIO) test-resume $(1))
 	$(call check_group,swapfile-$(1),$(RUN_SCENARIO) swapfile $(1))
+	$(call check_group,swapfile-$(1)-btrfs,$(RUN_SCENARIO) swapfile $(1) FS=btrfs TAG=btrfs)
 
 endef
 

@@ -94,6 +94,8 @@ TORPOR_KSYM(resume_console);
 TORPOR_KSYM(swap_type_of);
 TORPOR_KSYM(get_swap_page_of_type);
 TORPOR_KSYM(swapdev_block);
+TORPOR_KSYM(swp_swap_info);
+TORPOR_KSYM(get_swap_device);
 #ifdef TORPOR_HAVE_SWAP_FREE_NR
 TORPOR_KSYM(swap_free_nr);
 #else

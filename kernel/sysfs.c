@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/power/torpor/: version, status, progress and the statistics of the
- * current or last run, one value per file, and the image_size setting.
+ * current or last run, one value per file, the image_size setting, and
+ * where each active swap area starts on its device (swap_areas).
  */
 
 #include <linux/kobject.h>
@@ -11,6 +12,7 @@
 #include "ksyms.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "swaparea.h"
 #include "sysfs.h"
 
 static struct kobject *torpor_kobj;
@@ -134,6 +136,12 @@ static ssize_t image_size_store(struct kobject *kobj,
 	return n;
 }
 
+static ssize_t swap_areas_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return torpor_swap_areas_show(buf);
+}
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute status_attr = __ATTR_RO(status);
 static struct kobj_attribute last_error_attr = __ATTR_RO(last_error);
@@ -141,6 +149,7 @@ static struct kobj_attribute ratio_attr = __ATTR_RO(ratio);
 static struct kobj_attribute throughput_mbps_attr = __ATTR_RO(throughput_mbps);
 static struct kobj_attribute progress_attr = __ATTR_RO(progress);
 static struct kobj_attribute image_size_attr = __ATTR_RW(image_size);
+static struct kobj_attribute swap_areas_attr = __ATTR_RO(swap_areas);
 
 static struct attribute *torpor_attrs[] = {
 	&version_attr.attr,
@@ -162,6 +171,7 @@ static struct attribute *torpor_attrs[] = {
 	&throughput_mbps_attr.attr,
 	&progress_attr.attr,
 	&image_size_attr.attr,
+	&swap_areas_attr.attr,
 	NULL
 };
 

@@ -157,6 +157,26 @@ static void unescape(char *s)
 }
 
 /*
+ * torpor loaded with resume= takes resume_offset= from its own
+ * parameter: from modprobe options or an initramfs that the next boot
+ * uses again, so a wrong one there is a problem even when
+ * /sys/power/resume_offset has been put right since.
+ */
+static void check_params(struct hib *h, const char *name, uint64_t right)
+{
+	unsigned long long param;
+	char buf[256];
+
+	if (read_line(h, "/sys/module/torpor/parameters/resume", buf, sizeof(buf)) ||
+	    !buf[0] || !strcmp(buf, "(null)") ||
+	    read_line(h, "/sys/module/torpor/parameters/resume_offset", buf, sizeof(buf)) ||
+	    sscanf(buf, "%llu", &param) != 1 || param == right)
+		return;
+	problem(h, "torpor was loaded with resume_offset=%llu but swap file %s starts at page %llu: set resume_offset=%llu where torpor's options are (modprobe.d, initramfs)",
+		param, name, (unsigned long long)right, (unsigned long long)right);
+}
+
+/*
  * Whether the active area @name is the resume device.  With @explain, a
  * swap file on that device that starts elsewhere, or cannot hold an
  * image, is a problem.
@@ -171,15 +191,20 @@ static bool area_matches(struct hib *h, const char *name, bool explain)
 		return false;
 	if (S_ISBLK(st.st_mode))
 		return st.st_rdev == h->dev && !h->offset;
-	if (!S_ISREG(st.st_mode) || st.st_dev != h->dev)
+	/* btrfs names its files with an anonymous device, not the disk. */
+	if (!S_ISREG(st.st_mode) || (major(st.st_dev) && st.st_dev != h->dev))
 		return false;
 	if (swapfile_locate(name, &loc, err, sizeof(err))) {
 		if (explain)
 			problem(h, "%s", err);
 		return false;
 	}
-	if (loc.offset == h->offset)
+	if (loc.dev != h->dev)
+		return false;
+	if (loc.offset == h->offset) {
+		check_params(h, name, loc.offset);
 		return true;
+	}
 	if (explain)
 		problem(h, "resume_offset is %llu but swap file %s starts at page %llu: echo %llu > /sys/power/resume_offset",
 			h->offset, name, (unsigned long long)loc.offset,

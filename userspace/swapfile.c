@@ -3,14 +3,26 @@
  * Where a swap file sits on its block device, as resume_offset names it:
  * the physical byte offset of the file's first page divided by the page
  * size (the kernel's swap_type_of() compares it with the first swap
- * extent).  Every extent is checked, because the kernel writes the image
- * into the file's blocks behind the file system's back: they must be
- * allocated, written, not shared and at a known place on this device.
+ * extent).
+ *
+ * An active swap file is looked up in /sys/power/torpor/swap_areas: the
+ * kernel's own swap extents, right on every file system that holds swap.
+ * Otherwise FIEMAP (or FIBMAP) says, where the file system's st_dev is
+ * its block device and FIEMAP reports places on it: not on btrfs, whose
+ * FIEMAP gives addresses in its own logical space.  Every extent is
+ * checked, because the kernel writes the image into the file's blocks
+ * behind the file system's back: they must be allocated, written, not
+ * shared and at a known place on this device.
+ *
+ * TORPOR_ROOT (tests only) is put in front of the sysfs path.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/btrfs.h>
+#include <linux/btrfs_tree.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +30,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -26,6 +39,7 @@
 #include "torpor_image.h"
 
 #define FIEMAP_BATCH	64
+#define SWAP_AREAS	"/sys/power/torpor/swap_areas"
 
 /*
  * Flags that imply others come first, so the message names the cause.
@@ -151,9 +165,84 @@ static int locate_fibmap(struct locate *l, int fd)
 	return 0;
 }
 
+/*
+ * The kernel's answer for an active swap file: 0, 1 if the file is not
+ * an active swap area (or torpor is not loaded: *loaded says which).
+ */
+static int locate_kernel(const struct stat *st, struct swapfile_loc *loc,
+			 bool *loaded)
+{
+	unsigned int maj, min, fmaj, fmin;
+	unsigned long long page, ino;
+	char path[4096], line[256];
+	int ret = 1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", getenv("TORPOR_ROOT") ?: "", SWAP_AREAS);
+	f = fopen(path, "re");
+	*loaded = f != NULL;
+	while (f && ret && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%u:%u %llu %u:%u %llu", &maj, &min, &page,
+			   &fmaj, &fmin, &ino) != 6 ||
+		    makedev(fmaj, fmin) != st->st_dev || ino != st->st_ino)
+			continue;
+		loc->dev = makedev(maj, min);
+		loc->offset = page;
+		ret = 0;
+	}
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+/* Whether btrfs stores data in more than one copy or stripe. */
+static bool btrfs_data_striped(int fd)
+{
+	struct btrfs_ioctl_space_args head = { 0 }, *args;
+	bool striped = false;
+
+	if (ioctl(fd, BTRFS_IOC_SPACE_INFO, &head) || !head.total_spaces)
+		return false;
+	args = calloc(1, sizeof(*args) +
+		      head.total_spaces * sizeof(args->spaces[0]));
+	if (!args)
+		return false;
+	args->space_slots = head.total_spaces;
+	if (!ioctl(fd, BTRFS_IOC_SPACE_INFO, args))
+		for (uint64_t i = 0; i < args->total_spaces; i++)
+			if (args->spaces[i].flags & BTRFS_BLOCK_GROUP_DATA &&
+			    args->spaces[i].flags & BTRFS_BLOCK_GROUP_PROFILE_MASK)
+				striped = true;
+	free(args);
+	return striped;
+}
+
+/*
+ * A btrfs file the kernel has not taken as swap: why it cannot be swap,
+ * as btrfs's swapon would say, or else that only the kernel knows.
+ */
+static int locate_btrfs(struct locate *l, int fd, bool loaded)
+{
+	int flags = 0;
+
+	if (!ioctl(fd, FS_IOC_GETFLAGS, &flags) && flags & FS_COMPR_FL)
+		return locate_fail(l, "is compressed on btrfs (swapon refuses it too): no fixed place on the device");
+	if (!(flags & FS_NOCOW_FL))
+		return locate_fail(l, "is copy-on-write on btrfs (swapon refuses it too): make it with \"btrfs filesystem mkswapfile\", or chattr +C while it is empty");
+	if (btrfs_data_striped(fd))
+		return locate_fail(l, "is on btrfs with a RAID or DUP data profile (swapon refuses it too): no single place on one device");
+	if (locate_fiemap(l, fd) < 0)
+		return -1;
+	if (!loaded)
+		return locate_fail(l, "on btrfs only the kernel knows where the file starts on the device: modprobe torpor, swapon the file, then ask again");
+	return locate_fail(l, "on btrfs only the kernel knows where the file starts on the device, once it is active swap: swapon it, then ask again");
+}
+
 static int locate_fd(struct locate *l, int fd, struct swapfile_loc *loc)
 {
+	struct statfs sfs;
 	struct stat st;
+	bool loaded;
 	int ret;
 
 	if (fstat(fd, &st) < 0)
@@ -162,10 +251,14 @@ static int locate_fd(struct locate *l, int fd, struct swapfile_loc *loc)
 		return locate_fail(l, "not a regular file");
 	if (!st.st_size)
 		return locate_fail(l, "empty file");
-	/* btrfs, tmpfs and network file systems have anonymous devices. */
-	if (!major(st.st_dev))
-		return locate_fail(l, "on a file system without a block device of its own (tmpfs, btrfs, network): no resume device to name");
+	if (!locate_kernel(&st, loc, &loaded))
+		return 0;
 	l->size = st.st_size;
+	if (!fstatfs(fd, &sfs) && sfs.f_type == BTRFS_SUPER_MAGIC)
+		return locate_btrfs(l, fd, loaded);
+	/* tmpfs and network file systems have anonymous devices. */
+	if (!major(st.st_dev))
+		return locate_fail(l, "on a file system without a block device of its own (tmpfs, network): no resume device to name");
 	ret = locate_fiemap(l, fd);
 	if (ret > 0)
 		ret = locate_fibmap(l, fd);

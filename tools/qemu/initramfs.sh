@@ -8,9 +8,10 @@
 # cannot read .ko.xz).  Each run copies it and adds torpor.ko with the
 # modules it needs, the modules the scenario lists in GUEST_MODULES (set
 # at its top level, e.g. GUEST_MODULES="ext4"; the guest loads them at
-# every boot, before the stage), the torpor tool, /init, the guest library
-# and the scenario, then indexes the modules with the host's depmod so
-# that busybox modprobe works too.
+# every boot, before the stage), the host programs it lists in
+# GUEST_PROGRAMS with their shared libraries, the torpor tool, /init, the
+# guest library and the scenario, then indexes the modules with the
+# host's depmod so that busybox modprobe works too.
 
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
@@ -84,6 +85,20 @@ initramfs_base()
 	mv "$tmp" "$dir"
 }
 
+# install_program ROOT NAME: a host program busybox lacks, into /usr/bin
+# with the shared libraries and the loader it needs, at their host paths.
+install_program()
+{
+	local root=$1 path lib
+
+	path=$(command -v "$2") ||
+		harness_die "GUEST_PROGRAMS: no $2 on the host (make deps installs it)"
+	install -D -m 755 "$path" "$root/usr/bin/$2"
+	for lib in $(ldd "$path" | grep -o '/[^ ]*'); do
+		[[ -e $root$lib ]] || install -D -m 755 "$lib" "$root$lib"
+	done
+}
+
 # helper_build NAME: tools/qemu/NAME.c as a static guest command, built
 # once: memhog, the workload's live process (workload.sh), and freshzero,
 # the check that fresh anonymous memory reads as zeros (guest.sh).
@@ -100,7 +115,7 @@ helper_build()
 # initramfs_build RELEASE OUTPUT: the initramfs for one boot of $SCENARIO_FILE.
 initramfs_build()
 {
-	local rel=$1 out=$2 root=$WORK/root-$1 ko=$MODULE_DIR/$1/torpor.ko helper
+	local rel=$1 out=$2 root=$WORK/root-$1 ko=$MODULE_DIR/$1/torpor.ko helper prog
 
 	mkdir -p "$BUILD/qemu"
 	initramfs_base "$rel"
@@ -129,6 +144,9 @@ initramfs_build()
 	# shellcheck disable=SC2086 # one word per module name
 	kernel_module_files "$rel" ${GUEST_MODULES:-} |
 		install_modules "$root" "$rel" >"$root/etc/harness/guest-modules"
+	for prog in ${GUEST_PROGRAMS:-}; do
+		install_program "$root" "$prog"
+	done
 	install -m 755 "$HARNESS/init" "$root/init"
 	install -m 644 "$HARNESS/guest.sh" "$root/lib/harness/guest.sh"
 	install -m 644 "$HARNESS/workload.sh" "$root/lib/harness/workload.sh"

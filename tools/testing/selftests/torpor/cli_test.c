@@ -248,6 +248,52 @@ TEST_F(cli, offset)
 	EXPECT_TRUE(exited(&self->r, 0)) TH_LOG("%s", self->r.err);
 }
 
+/*
+ * An active swap file: the kernel's swap_areas says where it starts, and
+ * that wins over FIEMAP (on btrfs FIEMAP is wrong).  A file it does not
+ * list is located as before.
+ */
+TEST_F(cli, offset_kernel)
+{
+	char path[300], root[300], areas[400], line[400];
+	unsigned long long want;
+	struct stat st;
+
+	if (!on_block_fs(self->dir))
+		SKIP(return, "%s is not on a block device", self->dir);
+	snprintf(path, sizeof(path), "%s/swapfile", self->dir);
+	ASSERT_EQ(0, data_file(path, 1 << 20));
+	ASSERT_EQ(0, stat(path, &st));
+	snprintf(root, sizeof(root), "%s/root", self->dir);
+	snprintf(areas, sizeof(areas), "%s/sys", root);
+	ASSERT_EQ(0, mkdir(root, 0755));
+	ASSERT_EQ(0, mkdir(areas, 0755));
+	strcat(areas, "/power");
+	ASSERT_EQ(0, mkdir(areas, 0755));
+	strcat(areas, "/torpor");
+	ASSERT_EQ(0, mkdir(areas, 0755));
+	strcat(areas, "/swap_areas");
+	snprintf(line, sizeof(line), "8:16 0 0:5 3\n254:3 777 %u:%u %llu\n",
+		 major(st.st_dev), minor(st.st_dev), (unsigned long long)st.st_ino);
+	ASSERT_EQ(0, write_file(areas, line, strlen(line)));
+	setenv("TORPOR_ROOT", root, 1);
+	ASSERT_EQ(0, torpor_run(&self->r, self->dir, (const char *[]){ "offset", path, NULL }));
+	EXPECT_TRUE(exited(&self->r, 0)) TH_LOG("%s", self->r.err);
+	EXPECT_STREQ("777\n", self->r.out);
+	ASSERT_EQ(0, torpor_run(&self->r, self->dir, (const char *[]){ "offset", "-v", path, NULL }));
+	EXPECT_NE(NULL, strstr(self->r.out, ": device 254:3 (")) TH_LOG("%s", self->r.out);
+	EXPECT_NE(NULL, strstr(self->r.out, "resume_offset=777\n")) TH_LOG("%s", self->r.out);
+
+	ASSERT_EQ(0, write_file(areas, "8:16 0 0:5 3\n", 13));
+	if (!first_page(path, &want)) {
+		ASSERT_EQ(0, torpor_run(&self->r, self->dir,
+					(const char *[]){ "offset", path, NULL }));
+		snprintf(line, sizeof(line), "%llu\n", want);
+		EXPECT_STREQ(line, self->r.out) TH_LOG("%s", self->r.err);
+	}
+	unsetenv("TORPOR_ROOT");
+}
+
 static void expect_offset_refused(struct __test_metadata *_metadata,
 				  FIXTURE_DATA(cli) *self, const char *path,
 				  const char *why)
@@ -323,6 +369,8 @@ FIXTURE_VARIANT(hib) {
 	const char *file;	/* under the root, replaced with ... */
 	const char *content;	/* ... this (NULL: removed) */
 	const char *problem;	/* the one line expected, NULL: none */
+	bool areas;		/* the kernel lists the file one page further */
+	bool param;		/* torpor loaded with resume_offset one further */
 };
 
 FIXTURE_VARIANT_ADD(hib, ready) {
@@ -369,6 +417,17 @@ FIXTURE_VARIANT_ADD(hib, wrong_offset) {
 	.problem = "resume_offset is %llu but swap file %s starts at page %llu: echo %llu > /sys/power/resume_offset",
 };
 
+/* An active swap file: the kernel's swap_areas has the last word. */
+FIXTURE_VARIANT_ADD(hib, kernel_offset) {
+	.areas = true,
+	.problem = "resume_offset is %llu but swap file %s starts at page %llu: echo %llu > /sys/power/resume_offset",
+};
+
+FIXTURE_VARIANT_ADD(hib, param_offset) {
+	.param = true,
+	.problem = "torpor was loaded with resume_offset=%llu but swap file %s starts at page %llu: set resume_offset=%llu where torpor's options are",
+};
+
 FIXTURE_VARIANT_ADD(hib, not_active) {
 	.file = "proc/swaps", .content = "Filename\tType\tSize\tUsed\tPriority\n",
 	.problem = "resume device %u:%u offset %llu is not an active swap area (not in /proc/swaps)",
@@ -404,6 +463,20 @@ static int put(FIXTURE_DATA(hib) *self, const char *rel, const char *fmt,
 	return write_file(path, text, strlen(text));
 }
 
+/* The kernel's swap_areas, listing the swap file at page @page. */
+static int put_areas(FIXTURE_DATA(hib) *self, unsigned long long page)
+{
+	char line[200];
+	struct stat st;
+
+	if (stat(self->swapfile, &st))
+		return -1;
+	snprintf(line, sizeof(line), "%u:%u %llu %u:%u %llu\n",
+		 major(st.st_dev), minor(st.st_dev), page, major(st.st_dev),
+		 minor(st.st_dev), (unsigned long long)st.st_ino);
+	return put(self, "sys/power/torpor/swap_areas", line, 0);
+}
+
 FIXTURE_SETUP(hib)
 {
 	char path[600];
@@ -431,6 +504,15 @@ FIXTURE_SETUP(hib)
 	fail |= put(self, "proc/zoneinfo", "Node 0, zone   DMA32\n  pages free 1\n"
 		    "        present  100000\n        managed  90000\n"
 		    "Node 0, zone   Normal\n        present  150000\n", 0);
+	fail |= put(self, "sys/module/torpor/parameters/resume", "(null)\n", 0);
+	fail |= put(self, "sys/module/torpor/parameters/resume_offset", "0\n", 0);
+	if (variant->param) {
+		fail |= put(self, "sys/module/torpor/parameters/resume", "%u:%u\n", 0);
+		fail |= put(self, "sys/module/torpor/parameters/resume_offset", "%llu\n",
+			    self->offset + 1);
+	}
+	if (variant->areas)
+		fail |= put_areas(self, self->offset + 1);
 	ASSERT_EQ(0, fail);
 	if (variant->file && variant->content) {
 		ASSERT_EQ(0, put(self, variant->file, variant->content, self->offset + 1));
@@ -480,7 +562,10 @@ TEST_F(hib, check)
 		EXPECT_NE(NULL, strstr(self->r.out, ", image about 97 MiB;")) TH_LOG("%s", self->r.out);
 		return;
 	}
-	if (strstr(variant->problem, "%llu but"))
+	if (variant->areas)
+		snprintf(text, sizeof(text), variant->problem, self->offset,
+			 self->swapfile, self->offset + 1, self->offset + 1);
+	else if (strstr(variant->problem, "%llu but"))
 		snprintf(text, sizeof(text), variant->problem, self->offset + 1,
 			 self->swapfile, self->offset, self->offset);
 	else if (strstr(variant->problem, "%s"))

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where each active swap area starts on its device, as resume_offset must
+ * name it: the kernel's own swap extents know, on every file system that
+ * can hold swap.  File systems do not agree on what FIEMAP reports (btrfs
+ * gives addresses in its own logical space), so userspace asks here.
+ */
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+#include <linux/stat.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/sysfs.h>
+
+#include "ksyms.h"
+#include "swaparea.h"
+
+/* One line for @si: its device, its header's page there, its file. */
+static int torpor_swap_area_emit(struct swap_info_struct *si, int type,
+				 char *buf, int at)
+{
+	dev_t dev = si->bdev->bd_dev;
+	struct kstat st;
+	int err;
+
+	/*
+	 * The file as stat() names it: btrfs reports the subvolume's
+	 * anonymous device there, not the block device.
+	 */
+	err = vfs_getattr(&si->swap_file->f_path, &st, STATX_INO,
+			  AT_STATX_SYNC_AS_STAT);
+	if (err)
+		return at;
+	return at + sysfs_emit_at(buf, at, "%u:%u %llu %u:%u %llu\n",
+				  MAJOR(dev), MINOR(dev),
+				  (u64)swapdev_block(type, 0),
+				  MAJOR(st.dev), MINOR(st.dev), st.ino);
+}
+
+/*
+ * get_swap_device() holds off swapoff while the area is read.  It wants a
+ * slot that exists: slot 1, as every area has a header and one slot.
+ */
+ssize_t torpor_swap_areas_show(char *buf)
+{
+	struct swap_info_struct *si;
+	int type, at = 0;
+
+	for (type = 0; type < MAX_SWAPFILES; type++) {
+		if (!swp_swap_info(swp_entry(type, 1)))
+			break;
+		si = get_swap_device(swp_entry(type, 1));
+		if (!si)
+			continue;
+		if (si->flags & SWP_WRITEOK)
+			at = torpor_swap_area_emit(si, type, buf, at);
+		put_swap_device(si);
+	}
+	return at;
+}
