@@ -181,7 +181,7 @@ boot()
 {
 	local stage=$1 kernel=$KERNEL smp=$SMP mem=$MEM append=$APPEND
 	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz names
-	local cut_on= cut_delay=0
+	local cut_on='' cut_delay=0
 
 	shift
 	for opt; do
@@ -296,7 +296,7 @@ boot_classify()
 	INIT_SECONDS=$(sed -n 's/^\[ *\([0-9.]*\)\] .*Run \/init as init process.*/\1/p' "$LOG")
 	REASON=
 	if [[ -f $WORK/boot$BOOT.cut ]]; then
-		OUTCOME=cut
+		OUTCOME='cut'
 		CUT_LINE=$(cat "$WORK/boot$BOOT.cut")
 		REASON="cut after: $CUT_LINE"
 	elif grep -q 'Kernel panic' "$LOG"; then

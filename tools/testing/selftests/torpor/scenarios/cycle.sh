@@ -99,7 +99,7 @@ plan()
 # during.  The image must survive it with one attempt recorded.
 cycle_cut()
 {
-	local delay attempts where done
+	local delay attempts where pct
 
 	delay=$(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.2f", rand() * 1.2 }')
 	boot resume timeout=600 append="$APPEND harness.resume_via=$1" \
@@ -114,8 +114,8 @@ cycle_cut()
 	if grep -q 'torpor: image loaded in' "$LOG"; then
 		where="after the load"
 	else
-		done=$(sed -n 's/.*torpor: loading image: \([0-9]*%\).*/\1/p' "$LOG" | tail -n 1)
-		where="during the read (last progress line: ${done:-none})"
+		pct=$(sed -n 's/.*torpor: loading image: \([0-9]*%\).*/\1/p' "$LOG" | tail -n 1)
+		where="during the read (last progress line: ${pct:-none})"
 		during=$((during + 1))
 	fi
 	cuts=$((cuts + 1))

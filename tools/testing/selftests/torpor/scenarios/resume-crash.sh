@@ -64,7 +64,7 @@ stage_hibernate()
 
 	dev=$(disk_dev swap)
 	prepare_hibernation "$dev" shutdown
-	echo "$(karg harness.test_fault)" >/sys/module/torpor/parameters/test_fault ||
+	karg harness.test_fault >/sys/module/torpor/parameters/test_fault ||
 		fail "cannot set torpor.test_fault"
 	workload_start small
 	report hog_pid "$(cat "$WORKLOAD_DIR/hog.pid")"
