@@ -9,12 +9,15 @@
 #	                          and keep their contents for the whole run
 #	disk_path NAME            the disk's image file on the host
 #	boot STAGE [kernel=R] [smp=N] [mem=MIB] [append=ARGS] [timeout=S]
-#	     [cut_on=REGEX [cut_delay=S]]
+#	     [cut_on=REGEX [cut_delay=S]] [blkdebug=NAME:CONFIG]
 #	                          boot the guest once, running stage_STAGE;
 #	                          with cut_on, QEMU is killed (SIGKILL: a power
 #	                          cut) S seconds (default 0, fractions allowed)
 #	                          after a console line matches REGEX (grep -E),
-#	                          and the boot's OUTCOME is "cut"
+#	                          and the boot's OUTCOME is "cut"; with
+#	                          blkdebug, disk NAME goes through QEMU's
+#	                          blkdebug driver with that rule file (errors
+#	                          injected for this boot only)
 #	expect_cut                the last boot was cut (CUT_LINE: the last
 #	                          console line before the cut)
 #	expect_pass               the last boot's stage passed (SKIP skips)
@@ -181,7 +184,7 @@ boot()
 {
 	local stage=$1 kernel=$KERNEL smp=$SMP mem=$MEM append=$APPEND
 	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz names
-	local cut_on='' cut_delay=0
+	local cut_on='' cut_delay=0 blkdebug='' file
 
 	shift
 	for opt; do
@@ -193,6 +196,7 @@ boot()
 		timeout=*) timeout=${opt#*=} ;;
 		cut_on=*) cut_on=${opt#*=} ;;
 		cut_delay=*) cut_delay=${opt#*=} ;;
+		blkdebug=*) blkdebug=${opt#*=} ;;
 		*) scenario_fail "boot: unknown option '$opt'" ;;
 		esac
 	done
@@ -200,7 +204,9 @@ boot()
 	[[ -f $vmlinuz ]] || scenario_fail "no $vmlinuz (run make deps)"
 	initrd=$(initrd_for "$kernel")
 	for name in "${DISKS[@]}"; do
-		drives+=(-drive "file=$(disk_path "$name"),format=raw,if=virtio")
+		file=$(disk_path "$name")
+		[[ ${blkdebug%%:*} != "$name" ]] || file=blkdebug:${blkdebug#*:}:$file
+		drives+=(-drive "file=$file,format=raw,if=virtio")
 	done
 	names=$(IFS=,; echo "${DISKS[*]}")
 	CUT_ON=$cut_on CUT_DELAY=$cut_delay \
