@@ -241,6 +241,10 @@ comma := ,
 SMT_GUEST := SMP=4$(comma)cores=2$(comma)threads=2 CPU=max$(comma)vendor=GenuineIntel
 cycle_variant = $(call check_group,cycle-$(1)-$(2),$(RUN_SCENARIO) cycle $(1) ROUNDS=1 TAG=$(2) $(3))
 
+# $(call resume_cut_group,KERNEL,N): N power cuts at random moments of
+# the image load, each followed by the resume (2N+1 boots).
+resume_cut_group = $(call check_group,resume-cut-$(1),$(RUN_SCENARIO) cycle $(1) ROUNDS=$(2) CUT=1 IMAGE_SIZE=off TAG=cut)
+
 check:
 	$(check_begin)
 	$(call check_group,deps,tools/deps.sh)
@@ -270,6 +274,10 @@ check:
 	$(call check_group,swapfile-$(KVER_612)-param,$(RUN_SCENARIO) swapfile $(KVER_612) RESUME_VIA=param TAG=param)
 	$(call check_group,swapfile-$(KVER_61)-reuse,$(RUN_SCENARIO) swapfile $(KVER_61) RESUME_VIA=none TAG=reuse)
 	$(call check_group,resume-corrupt-$(KVER_612)-header,$(RUN_SCENARIO) resume-corrupt $(KVER_612) DAMAGE=header TAG=header)
+	$(foreach k,$(KVER_61) $(KVER_612),$(call resume_cut_group,$(k),2))
+	$(foreach k,$(KVER_61) $(KVER_612),$(call check_group,resume-ioerror-$(k),$(RUN_SCENARIO) resume-ioerror $(k)))
+	$(call check_group,resume-crash-$(KVER_61),$(RUN_SCENARIO) resume-crash $(KVER_61) FAULTS=1)
+	$(call check_group,resume-crash-$(KVER_612)-twice,$(RUN_SCENARIO) resume-crash $(KVER_612) FAULTS=2 TAG=twice)
 	$(system_groups)
 	$(check_end)
 
@@ -296,6 +304,19 @@ check-system: CHECK := $(BUILD)/check-system
 check-system: tool
 	$(check_begin)
 	$(system_groups)
+	$(check_end)
+
+# The long fault runs, by hand and in CI with small counts: CUTS power
+# cuts during the resume per kernel (default 10: 21 boots, about 15
+# minutes a kernel) and a resume that crashes twice on both kernels; the
+# cut tallies are printed at the end.
+CUTS ?= 10
+check-faults: CHECK := $(BUILD)/check-faults
+check-faults: modules tool
+	$(check_begin)
+	$(foreach k,$(KVER_61) $(KVER_612),$(call resume_cut_group,$(k),$(CUTS)))
+	$(foreach k,$(KVER_61) $(KVER_612),$(call check_group,resume-crash-$(k)-twice,$(RUN_SCENARIO) resume-crash $(k) FAULTS=2 TAG=twice))
+	@grep -H 'resume-cut tally' $(CHECK)/resume-cut-*.log || true
 	$(check_end)
 
 # Installation, see Documentation/admin-guide.rst.  DESTDIR stages files
@@ -415,6 +436,7 @@ help:
 	@echo "                     static IBT check of the module for a fetched kernel (tools/ibt/)"
 	@echo "make ibt-selftest    the IBT check finds the faults planted in tools/ibt/fixture.S"
 	@echo "make check           every test; ends with 'N passed, N failed, N rerun'"
+	@echo "make check-faults    power cuts during resume (CUTS=10 per kernel), resume crashes; prints tallies"
 	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file"
 	@echo "make demo            hibernate and resume a guest (6.1), print a report"
 	@echo "make bench           torpor vs the kernel's hibernation, both kernels (ROUNDS=3, QUICK=1)"
@@ -428,7 +450,7 @@ help:
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool ibt ibt-selftest style style-selftest scenario demo bench check check-system \
+.PHONY: all deps module module-debug modules tool ibt ibt-selftest style style-selftest scenario demo bench check check-faults check-system \
 	clean distclean help install install-module install-tool install-boot \
 	dkms-source dkms-here install-dkms uninstall uninstall-module \
 	uninstall-tool uninstall-boot uninstall-dkms

@@ -53,3 +53,19 @@ void torpor_sig_page_restore(void *page)
 	memset(page + TORPOR_TAIL_OFFSET, 0, TORPOR_TAIL_SIZE);
 	memcpy(page + TORPOR_SIG_OFFSET, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
 }
+
+/**
+ * torpor_sig_page_write_swap - turn an image's area back into swap
+ * @bdev: the resume device
+ * @dev_page: its signature page
+ * @page: that page's contents, read just now; changed
+ *
+ * Forced to the medium: the image must not come back after a power cut.
+ */
+int torpor_sig_page_write_swap(struct block_device *bdev, u64 dev_page,
+			       void *page)
+{
+	torpor_sig_page_restore(page);
+	return torpor_bdev_page_io(bdev, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
+				   dev_page, page);
+}

@@ -16,5 +16,7 @@ struct page *torpor_buf_page(void *buf);
 int torpor_bdev_page_io(struct block_device *bdev, blk_opf_t opf,
 			u64 dev_page, void *buf);
 void torpor_sig_page_restore(void *page);
+int torpor_sig_page_write_swap(struct block_device *bdev, u64 dev_page,
+			       void *page);
 
 #endif /* _TORPOR_BDEV_H */

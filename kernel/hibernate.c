@@ -26,6 +26,7 @@
 #include "ksyms.h"
 #include "quiesce.h"
 #include "resume.h"
+#include "retire.h"
 #include "scrub.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -174,6 +175,27 @@ static int torpor_write(struct torpor_hib *hib)
 	return err;
 }
 
+/*
+ * The resume device stays open in the snapshot, for the restored image to
+ * retire itself before anything thaws (retire.c).
+ */
+static int torpor_hibernate_quiesce(struct torpor_hib *hib)
+{
+	struct torpor_retire r;
+	int err;
+
+	err = torpor_retire_open(&r);
+	if (err)
+		return err;
+	torpor_stats_phase(TORPOR_PHASE_SNAPSHOT);
+	pm_suspend_clear_flags();
+	err = torpor_quiesce(&hib->q);
+	if (hib->q.restored)
+		torpor_log_resumed();
+	torpor_retire_close(&r, hib->q.restored);
+	return err;
+}
+
 /* With user space frozen: memory, kernel threads, snapshot, image. */
 static int torpor_hibernate_frozen(struct torpor_hib *hib)
 {
@@ -191,11 +213,7 @@ static int torpor_hibernate_frozen(struct torpor_hib *hib)
 	}
 	if (torpor_quiesce_test(&hib->q, TORPOR_TEST_FREEZER))
 		goto out_release;
-	torpor_stats_phase(TORPOR_PHASE_SNAPSHOT);
-	pm_suspend_clear_flags();
-	err = torpor_quiesce(&hib->q);
-	if (hib->q.restored)
-		torpor_log_resumed();
+	err = torpor_hibernate_quiesce(hib);
 	if (err || hib->q.restored)
 		goto out_release;
 	if (hib->q.test && hib->q.test != TORPOR_TEST_CORE)

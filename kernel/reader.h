@@ -27,6 +27,7 @@ struct torpor_in {
 	struct block_device *bdev;
 	u64 dev_pages;
 	struct torpor_image_header hdr;
+	struct torpor_swap_tail tail;	/* as checked */
 	u32 seed;			/* crc32c state after its uuid, from load_map */
 	struct torpor_map_run *runs;
 	unsigned int nr_runs;

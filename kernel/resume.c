@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Resume at boot.  Look for an image on the resume device, decide whether
- * this machine can take it back, turn the area back into plain swap before
- * anything is loaded (an image is resumed at most once, and a crash while
- * loading does not loop), load it and hand over to restore.
+ * this machine can take it back, record the attempt on the device, load
+ * the image and hand over to restore.  The image stays valid until the
+ * kernel it holds runs again and retires it (retire.c): a power cut or a
+ * crash on the way loses nothing.  A boot that finds the attempts used up
+ * discards it instead, so a resume that cannot succeed does not loop.
+ * Every refusal discards the image at once, since that boot goes on.
  *
  * The code that takes over in the end is the image's own torpor, so the
  * boot kernel only has to be able to read the image and to build page
@@ -53,24 +56,24 @@ static int torpor_check_machine(const struct torpor_in *in)
 
 static int torpor_check_image(struct torpor_in *in, void *page)
 {
-	struct torpor_swap_tail tail;
+	struct torpor_swap_tail *tail = &in->tail;
 	char why[160];
 	int ret;
 
 	/* Checksums first: the shared checks then name the field that is off. */
-	memcpy(&tail, page + TORPOR_TAIL_OFFSET, sizeof(tail));
-	if (!torpor_crc32c_self_ok(&tail, sizeof(tail), &tail.tail_crc))
+	memcpy(tail, page + TORPOR_TAIL_OFFSET, sizeof(*tail));
+	if (!torpor_crc32c_self_ok(tail, sizeof(*tail), &tail->tail_crc))
 		return torpor_stats_fail(-EBADMSG, "image refused: tail: crc32c mismatch");
-	if (torpor_check_tail(&tail, in->dev_pages, why, sizeof(why)))
+	if (torpor_check_tail(tail, in->dev_pages, why, sizeof(why)))
 		return torpor_stats_fail(-EINVAL, "image refused: %s", why);
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ,
-				  le64_to_cpu(tail.header_page), page);
+				  le64_to_cpu(tail->header_page), page);
 	if (ret)
 		return torpor_stats_fail(ret, "image refused: cannot read the header");
 	memcpy(&in->hdr, page, sizeof(in->hdr));
 	if (!torpor_crc32c_self_ok(&in->hdr, sizeof(in->hdr), &in->hdr.header_crc))
 		return torpor_stats_fail(-EBADMSG, "image refused: header: crc32c mismatch");
-	if (torpor_check_header(&in->hdr, &tail, in->dev_pages, why, sizeof(why)))
+	if (torpor_check_header(&in->hdr, tail, in->dev_pages, why, sizeof(why)))
 		return torpor_stats_fail(-EINVAL, "image refused: %s", why);
 	return torpor_check_machine(in);
 }
@@ -80,11 +83,35 @@ static int torpor_discard_image(struct torpor_in *in, u64 sig_page, void *page)
 	int ret;
 
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, sig_page, page);
+	return ret ?: torpor_sig_page_write_swap(in->bdev, sig_page, page);
+}
+
+/*
+ * Flushed to the medium before anything is loaded: whatever stops this
+ * resume from here on, the next boot knows that one began.  The tail
+ * written is the one checked, with the count raised.
+ */
+static int torpor_count_attempt(struct torpor_in *in, u64 sig_page, void *page)
+{
+	struct torpor_swap_tail *tail = &in->tail;
+	u32 attempts = le32_to_cpu(tail->attempts);
+	int ret;
+
+	if (attempts >= TORPOR_MAX_ATTEMPTS)
+		return torpor_stats_fail(-ELOOP, "image discarded: %u resumes from it began and none completed, booting without it",
+					 attempts);
+	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, sig_page, page);
 	if (ret)
-		return ret;
-	torpor_sig_page_restore(page);
-	return torpor_bdev_page_io(in->bdev, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
-				    sig_page, page);
+		return torpor_stats_fail(ret, "image refused: cannot read the swap header again");
+	tail->attempts = cpu_to_le32(attempts + 1);
+	tail->tail_crc = 0;
+	tail->tail_crc = cpu_to_le32(torpor_crc32c(tail, sizeof(*tail)));
+	memcpy(page + TORPOR_TAIL_OFFSET, tail, sizeof(*tail));
+	ret = torpor_bdev_page_io(in->bdev, REQ_OP_WRITE | REQ_SYNC |
+				  REQ_PREFLUSH | REQ_FUA, sig_page, page);
+	if (ret)
+		return torpor_stats_fail(ret, "image refused: cannot record the resume attempt");
+	return 0;
 }
 
 static int torpor_place_image(struct torpor_in *in, struct torpor_place *pl,
@@ -118,7 +145,7 @@ static int torpor_place_image(struct torpor_in *in, struct torpor_place *pl,
 	return 0;
 }
 
-/* Everything up to the hand-over; the device is no longer needed after. */
+/* Everything up to the hand-over. */
 static int torpor_load_image(struct torpor_in *in, struct torpor_place *pl)
 {
 	struct torpor_extent *ext = NULL;
@@ -134,7 +161,8 @@ static int torpor_load_image(struct torpor_in *in, struct torpor_place *pl)
 	return ret;
 }
 
-static int torpor_resume_image(struct torpor_in *in, struct torpor_bdev *b)
+/* Returns only if the hand-over did not happen. */
+static int torpor_resume_image(struct torpor_in *in)
 {
 	struct torpor_place pl = {};
 	u64 start = ktime_get_ns();
@@ -142,7 +170,6 @@ static int torpor_resume_image(struct torpor_in *in, struct torpor_bdev *b)
 	int ret;
 
 	ret = torpor_load_image(in, &pl);
-	torpor_bdev_close(b);
 	if (!ret)
 		ret = torpor_arch_restore_prepare(&in->hdr.arch_data.x86_64, &pl);
 	if (!ret) {
@@ -220,22 +247,23 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 		torpor_stats_phase(TORPOR_PHASE_LOAD);
 	else
 		torpor_stats_begin(TORPOR_PHASE_LOAD);
-	ret = torpor_resume_refusal(in) ?: torpor_check_image(in, page);
-	if (!ret)
-		pr_info("resuming image of %s %s (%llu pages); booted %s\n",
+	ret = torpor_resume_refusal(in) ?: torpor_check_image(in, page) ?:
+	      torpor_count_attempt(in, sig_page, page);
+	if (!ret) {
+		pr_info("resuming image of %s %s (%llu pages), attempt %u of %u; booted %s\n",
 			in->hdr.kernel_release, in->hdr.kernel_version,
-			le64_to_cpu(in->hdr.nr_pages), init_utsname()->release);
+			le64_to_cpu(in->hdr.nr_pages),
+			le32_to_cpu(in->tail.attempts), TORPOR_MAX_ATTEMPTS,
+			init_utsname()->release);
+		ret = torpor_resume_image(in);
+	}
+	/* Refused, or failed on the way: this boot goes on without it. */
 	discard = torpor_discard_image(in, sig_page, page);
-	if (discard && !ret)
-		ret = torpor_stats_fail(discard, "image refused: cannot restore the swap signature");
-	else if (discard)
+	if (discard)
 		pr_err("cannot restore the swap signature (error %d): run torpor discard\n",
 		       discard);
-	if (ret) {
-		torpor_bdev_close(b);
-		return ret;
-	}
-	return torpor_resume_image(in, b);
+	torpor_bdev_close(b);
+	return ret;
 }
 
 /*

@@ -106,6 +106,7 @@ static void print_identity(struct out *o, const struct image *img)
 	out_str(o, "arch", "x86_64", 7);
 	out_uuid(o, "uuid", h->image_uuid);
 	out_flags(o, le32toh(h->flags));
+	out_u64(o, "resume_attempts", le32toh(img->tail.attempts));
 	out_u64(o, "nr_cpus", le32toh(h->nr_cpus));
 	out_u64(o, "ram_ranges", le32toh(h->ram_ranges));
 	out_size(o, "ram_pages", le64toh(h->ram_pages), TORPOR_PAGE_SIZE);

@@ -56,6 +56,12 @@ enum torpor_arch {
 	TORPOR_ARCH_X86_64 = 1,
 };
 
+/*
+ * Resumes begun from one image: the second one is the retry after a
+ * resume that died, a boot that finds this many discards the image.
+ */
+#define TORPOR_MAX_ATTEMPTS	2
+
 /* Upper bounds a reader enforces before trusting any count. */
 #define TORPOR_MAX_BLOCK_PAGES	64
 #define TORPOR_MAX_PAGES	(1ull << 36)	/* 256 TiB of RAM */
@@ -72,7 +78,8 @@ struct torpor_swap_tail {
 	__le64 header_page;		/* device page of struct torpor_image_header */
 	__le64 header_crc;		/* crc32c of that header, as a cross-check */
 	__u8 image_uuid[16];		/* random per image */
-	__u8 reserved[TORPOR_TAIL_SIZE - 40 - 2 * TORPOR_SIG_LEN];
+	__le32 attempts;		/* resumes begun (boot kernels that loaded) */
+	__u8 reserved[TORPOR_TAIL_SIZE - 44 - 2 * TORPOR_SIG_LEN];
 	char orig_sig[TORPOR_SIG_LEN];	/* the swap signature we replaced */
 	char sig[TORPOR_SIG_LEN];	/* TORPOR_SIG while an image is valid */
 };

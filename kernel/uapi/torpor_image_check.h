@@ -51,6 +51,9 @@ torpor_check_tail(const struct torpor_swap_tail *t, __u64 dev_pages,
 	if (torpor_le32(t->version) != TORPOR_FORMAT_VERSION)
 		return torpor_check_fail(why, len, "tail: format version %u, expected %u",
 					 torpor_le32(t->version), TORPOR_FORMAT_VERSION);
+	if (torpor_le32(t->attempts) > TORPOR_MAX_ATTEMPTS)
+		return torpor_check_fail(why, len, "tail: %u resume attempts, at most %u",
+					 torpor_le32(t->attempts), TORPOR_MAX_ATTEMPTS);
 	if (torpor_le64(t->header_crc) >> 32)
 		return torpor_check_fail(why, len, "tail: header crc32c copy 0x%llx has upper bits set",
 					 (unsigned long long)torpor_le64(t->header_crc));

@@ -10,7 +10,17 @@
 #	                          and keep their contents for the whole run
 #	disk_path NAME            the disk's image file on the host
 #	boot STAGE [kernel=R] [smp=N] [mem=MIB] [append=ARGS] [timeout=S]
-#	                          boot the guest once, running stage_STAGE
+#	     [cut_on=REGEX [cut_delay=S]] [blkdebug=NAME:CONFIG]
+#	                          boot the guest once, running stage_STAGE;
+#	                          with cut_on, QEMU is killed (SIGKILL: a power
+#	                          cut) S seconds (default 0, fractions allowed)
+#	                          after a console line matches REGEX (grep -E),
+#	                          and the boot's OUTCOME is "cut"; with
+#	                          blkdebug, disk NAME goes through QEMU's
+#	                          blkdebug driver with that rule file (errors
+#	                          injected for this boot only)
+#	expect_cut                the last boot was cut (CUT_LINE: the last
+#	                          console line before the cut)
 #	expect_pass               the last boot's stage passed (SKIP skips)
 #	expect_poweroff           the last boot powered off without a verdict
 #	result KEY                a KEY=VALUE the last boot reported
@@ -31,7 +41,7 @@
 # and these variables: KERNEL (release under test), KVER_61, KVER_612,
 # TORPOR (host torpor tool), WORK (this run's directory), BOOT (number of
 # the last boot), OUTCOME (pass, fail, skip, poweroff, panic, stalled,
-# error), REASON, BOOT_SECONDS, INIT_SECONDS (when /init started).
+# error, cut), REASON, BOOT_SECONDS, INIT_SECONDS (when /init started).
 # Defaults a run can override with VAR=value: SMP=2 (QEMU's -smp, e.g.
 # 4,cores=2,threads=2) CPU=max (QEMU's -cpu) MEM=1024 TIMEOUT=150
 # APPEND= TRACE= MODULE_DIR=build (torpor.ko from MODULE_DIR/<release>/)
@@ -175,6 +185,7 @@ boot()
 {
 	local stage=$1 kernel=$KERNEL smp=$SMP mem=$MEM append=$APPEND
 	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz names
+	local cut_on='' cut_delay=0 blkdebug='' file
 
 	shift
 	for opt; do
@@ -184,6 +195,9 @@ boot()
 		mem=*) mem=${opt#*=} ;;
 		append=*) append=${opt#*=} ;;
 		timeout=*) timeout=${opt#*=} ;;
+		cut_on=*) cut_on=${opt#*=} ;;
+		cut_delay=*) cut_delay=${opt#*=} ;;
+		blkdebug=*) blkdebug=${opt#*=} ;;
 		*) scenario_fail "boot: unknown option '$opt'" ;;
 		esac
 	done
@@ -191,9 +205,12 @@ boot()
 	[[ -f $vmlinuz ]] || scenario_fail "no $vmlinuz (run make deps)"
 	initrd=$(initrd_for "$kernel")
 	for name in "${DISKS[@]}"; do
-		drives+=(-drive "file=$(disk_path "$name"),format=raw,if=virtio")
+		file=$(disk_path "$name")
+		[[ ${blkdebug%%:*} != "$name" ]] || file=blkdebug:${blkdebug#*:}:$file
+		drives+=(-drive "file=$file,format=raw,if=virtio")
 	done
 	names=$(IFS=,; echo "${DISKS[*]}")
+	CUT_ON=$cut_on CUT_DELAY=$cut_delay \
 	qemu_run boot_classify "$stage" "$kernel" "$smp" "$mem" "$timeout" \
 		"console=ttyS0 panic=-1 harness.stage=$stage harness.disks=$names" "$append" \
 		-kernel "$vmlinuz" -initrd "$initrd" "${drives[@]}"
@@ -204,6 +221,7 @@ boot()
 # Boot N+1 of both harnesses: QEMU with SMP CPUs and MEM MiB, the kernel
 # command line CMDLINE (plus harness.trace=1 with TRACE set) then APPEND,
 # the console to bootN.log and the second serial port to bootN.verdict;
+# CUT_ON and CUT_DELAY in the environment: see boot's cut_on;
 # QEMU-ARG... names the kernel, the initramfs and the drives.  Killed
 # after TIMEOUT s.  "CLASSIFY RC TIMEOUT" sets OUTCOME and REASON from
 # QEMU's exit status and the logs; the boot is started once more after an
@@ -211,7 +229,7 @@ boot()
 qemu_run()
 {
 	local classify=$1 stage=$2 kernel=$3 smp=$4 mem=$5 timeout=$6
-	local cmdline="$7${TRACE:+ harness.trace=1}${8:+ $8}" start rc attempt
+	local cmdline="$7${TRACE:+ harness.trace=1}${8:+ $8}" start rc attempt cutter
 
 	shift 8
 	BOOT=$((BOOT + 1))
@@ -220,11 +238,18 @@ qemu_run()
 	for attempt in 1 2; do
 		rc=0
 		start=$(date +%s.%N)
+		rm -f "$WORK/qemu.pid" "$WORK/boot$BOOT.cut"
+		cutter=
+		if [[ -n ${CUT_ON:-} ]]; then
+			qemu_cut "$CUT_ON" "${CUT_DELAY:-0}" "$timeout" &
+			cutter=$!
+		fi
 		timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
 			-accel tcg -cpu "$CPU" -m "$mem" -smp "$smp" -no-reboot \
-			-append "$cmdline" "$@" \
+			-append "$cmdline" "$@" -pidfile "$WORK/qemu.pid" \
 			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
 			</dev/null 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
+		[[ -z $cutter ]] || wait "$cutter" || true
 		# The guest's tty turns "\n" into "\r\n".
 		sed -i 's/\r$//' "$WORK/boot$BOOT.verdict"
 		BOOT_SECONDS=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')
@@ -233,6 +258,27 @@ qemu_run()
 	done
 	boot_summary "$stage" "$kernel" "$smp" "$mem" >"$WORK/boot$BOOT.summary"
 	echo "# boot $BOOT: $OUTCOME${REASON:+ ($REASON)} after $BOOT_SECONDS s"
+}
+
+# qemu_cut REGEX DELAY TIMEOUT: the power cut of boot's cut_on.  Polls
+# the host-timestamped console, so the cut comes at most ~50 ms after the
+# line plus DELAY; the last line QEMU printed goes to bootN.cut.
+qemu_cut()
+{
+	local regex=$1 delay=$2 polls=$(($3 * 20)) pid
+
+	until [[ -s $WORK/qemu.pid ]] && grep -qE -- "$regex" "$LOG" 2>/dev/null; do
+		polls=$((polls - 1))
+		[[ $polls -gt 0 ]] || return 0
+		pid=$(cat "$WORK/qemu.pid" 2>/dev/null) || true
+		[[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	sleep "$delay"
+	pid=$(cat "$WORK/qemu.pid")
+	kill -KILL "$pid" 2>/dev/null || return 0
+	sleep 0.2
+	tail -n 1 "$LOG" >"$WORK/boot$BOOT.cut"
 }
 
 # A kernel that dies before /init never ran torpor or a stage and read
@@ -256,7 +302,11 @@ boot_classify()
 	verdict=$(sed -n 's/^TORPOR-VERDICT //p' "$WORK/boot$BOOT.verdict" | tail -n 1)
 	INIT_SECONDS=$(sed -n 's/^\[ *\([0-9.]*\)\] .*Run \/init as init process.*/\1/p' "$LOG")
 	REASON=
-	if grep -q 'Kernel panic' "$LOG"; then
+	if [[ -f $WORK/boot$BOOT.cut ]]; then
+		OUTCOME='cut'
+		CUT_LINE=$(cat "$WORK/boot$BOOT.cut")
+		REASON="cut after: $CUT_LINE"
+	elif grep -q 'Kernel panic' "$LOG"; then
 		OUTCOME=panic
 		REASON=$(grep -o -m 1 'Kernel panic.*' "$LOG")
 	elif [[ $rc -eq 124 || $rc -eq 137 ]]; then
@@ -321,6 +371,12 @@ expect_pass()
 	poweroff) boot_failed "guest powered off without a verdict" ;;
 	*) boot_failed "$OUTCOME${REASON:+: $REASON}" ;;
 	esac
+}
+
+expect_cut()
+{
+	[[ $OUTCOME == cut ]] ||
+		boot_failed "expected a power cut, got $OUTCOME${REASON:+: $REASON}"
 }
 
 expect_poweroff()

@@ -105,6 +105,7 @@ TEST_F(good, inspect)
 		 (unsigned long long)le64toh(h->nr_pages));
 	EXPECT_NE(NULL, strstr(r.out, want)) TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "flags              test 0x2\n"));
+	EXPECT_NE(NULL, strstr(r.out, "resume_attempts    0\n")) TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "freeze_ms          12.346 ms\n"));
 	EXPECT_NE(NULL, strstr(r.out, "page_offset_base   0xffff888000000000\n"));
 
@@ -398,6 +399,14 @@ DAMAGE(tail_orig_sig, "tail: saved swap signature is not SWAPSPACE2", 1)
 DAMAGE(tail_version, "tail: format version 1, expected 3", 1)
 {
 	fixture_tail(fx)->version = htole32(1);
+	fixture_seal_tail(fx);
+	return whole(fx);
+}
+
+/* A third resume is never started: the kernel discards such an image. */
+DAMAGE(tail_attempts, "tail: 3 resume attempts, at most 2", 1)
+{
+	fixture_tail(fx)->attempts = htole32(3);
 	fixture_seal_tail(fx);
 	return whole(fx);
 }

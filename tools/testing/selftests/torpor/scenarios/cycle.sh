@@ -32,6 +32,13 @@
 # RESUME_VIA=param resumes with the module parameter (insmod torpor.ko
 # resume=MAJ:MIN) instead of /sys/power/resume.  A resume by the other
 # kernel is resume-crosskernel's.
+#
+# CUT=1 (resume-cut): every resume is preceded by a boot that is cut off
+# (QEMU killed, see boot's cut_on) at a random moment of the image load,
+# from the line that records the attempt up to 1.2 s later (a load takes
+# 1 to 2 s here; the image kernel retires the image about 2 s after it).  The image must still be on the disk with one attempt
+# recorded, the next boot must resume it as its second attempt, and the
+# run prints where each cut landed and the tally.
 
 CYCLE_STREAM=/workload/stream.status
 
@@ -39,7 +46,7 @@ plan()
 {
 	local rounds=${ROUNDS:-2} size=${WORKLOAD:-default} swap round=1
 	local via=${RESUME_VIA:-sysfs} limit=${IMAGE_SIZE:-0} limit_round=none
-	local mode=${DISK_MODE:-shutdown} first pages
+	local mode=${DISK_MODE:-shutdown} first pages cuts=0 during=0
 
 	[[ $via == sysfs || $via == param ]] ||
 		scenario_fail "RESUME_VIA=$via: not sysfs or param"
@@ -58,6 +65,7 @@ plan()
 	cycle_progress_check writing
 	first=$(cycle_image_pages)
 	while :; do
+		[[ -z ${CUT:-} ]] || cycle_cut "$via" "$swap"
 		boot resume timeout=600 append="$APPEND harness.resume_via=$via"
 		if [[ $round -lt $rounds ]]; then
 			expect_poweroff
@@ -72,6 +80,7 @@ plan()
 		cycle_handover_check
 		cycle_progress_check loading
 		cycle_live_check
+		[[ -z ${CUT:-} ]] || cycle_retry_check
 		[[ $round -lt $rounds ]] || break
 		cycle_progress_check writing
 		host_run "$TORPOR" verify "$swap"
@@ -82,6 +91,42 @@ plan()
 			scenario_fail "round $round with image_size=$limit: $pages pages, not a quarter fewer than round 1's $first"
 	done
 	expect_no_image "$swap"
+	[[ -z ${CUT:-} ]] ||
+		echo "# resume-cut tally: $cuts cuts ($during during the read, $((cuts - during)) after it, before the image kernel ran); $cuts resumed intact, 0 lost"
+}
+
+# One boot cut off during the resume (CUT=1): counted in plan's cuts and
+# during.  The image must survive it with one attempt recorded.
+cycle_cut()
+{
+	local delay attempts where pct
+
+	delay=$(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.2f", rand() * 1.2 }')
+	boot resume timeout=600 append="$APPEND harness.resume_via=$1" \
+		cut_on='torpor: resuming image of' cut_delay="$delay"
+	expect_cut
+	attempts=$("$TORPOR" inspect --json "$2" 2>&1 |
+		   sed -n 's/^ *"resume_attempts": \([0-9]*\),$/\1/p') || true
+	[[ $attempts == 1 ]] ||
+		scenario_fail "boot $BOOT: image lost or not counted after a power cut during the resume (resume_attempts '${attempts}')"
+	! grep -q 'torpor: resumed:' "$LOG" ||
+		scenario_fail "boot $BOOT: cut after the image kernel ran, not during the read: lower the delay"
+	if grep -q 'torpor: image loaded in' "$LOG"; then
+		where="after the load"
+	else
+		pct=$(sed -n 's/.*torpor: loading image: \([0-9]*%\).*/\1/p' "$LOG" | tail -n 1)
+		where="during the read (last progress line: ${pct:-none})"
+		during=$((during + 1))
+	fi
+	cuts=$((cuts + 1))
+	echo "# boot $BOOT: power cut $delay s after the attempt was recorded, $where; image kept, 1 attempt"
+}
+
+# The resume after a cut was the image's second attempt.
+cycle_retry_check()
+{
+	grep -q 'torpor: resuming image of .*attempt 2 of 2' "$LOG" ||
+		scenario_fail "boot $BOOT: the resume after the cut is not logged as attempt 2 of 2"
 }
 
 # What the resumed system saw, and how long the resume took on the host's

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An image stays valid on its device until the kernel it holds runs again
+ * with its devices back: a power cut or a crash anywhere in between leaves
+ * it for the next boot, which resume.c allows one retry.  The resumed
+ * kernel turns the area back into swap before any task thaws, so nothing
+ * changes a file system while an image older than the change could still
+ * be resumed.
+ *
+ * The device is opened before the snapshot and stays open in it: the
+ * resumed kernel finds the handle it needs in its own memory, whatever
+ * name the boot kernel gave the device.
+ */
+#include <linux/gfp.h>
+#include <linux/moduleparam.h>
+#include <linux/panic.h>
+#include <linux/string.h>
+
+#include "torpor_image.h"
+#include "bdev.h"
+#include "ksyms.h"
+#include "retire.h"
+#include "stats.h"
+
+static uint test_fault;
+module_param(test_fault, uint, 0644);
+MODULE_PARM_DESC(test_fault,
+		 "For tests only: set before hibernating, the resumed kernel panics before it retires its image on resume attempts 1..N");
+
+/**
+ * torpor_retire_open - hold the resume device for the resumed kernel
+ * @r: filled in
+ *
+ * Return: 0, or a negative errno with the reason recorded.
+ */
+int torpor_retire_open(struct torpor_retire *r)
+{
+	int err;
+
+	r->sig_page = swsusp_resume_block;
+	err = torpor_bdev_open(&r->b, swsusp_resume_device);
+	if (err)
+		return torpor_stats_fail(err, "cannot open resume device %u:%u",
+					 MAJOR(swsusp_resume_device),
+					 MINOR(swsusp_resume_device));
+	return 0;
+}
+
+/* A kernel that dies here leaves its image for the next boot to retry. */
+static void torpor_retire_test_fault(const struct torpor_swap_tail *t)
+{
+	u32 attempt = le32_to_cpu(t->attempts);
+	uint fault = READ_ONCE(test_fault);
+
+	if (fault && attempt <= fault)
+		panic("torpor: test_fault=%u: resumed kernel dies on resume attempt %u, image kept\n",
+		      fault, attempt);
+}
+
+static int torpor_retire_image(struct torpor_retire *r)
+{
+	void *page = (void *)__get_free_page(GFP_KERNEL);
+	int err;
+
+	if (!page)
+		return -ENOMEM;
+	err = torpor_bdev_page_io(r->b.bdev, REQ_OP_READ, r->sig_page, page);
+	if (!err && !memcmp(page + TORPOR_SIG_OFFSET, TORPOR_SIG, TORPOR_SIG_LEN)) {
+		torpor_retire_test_fault(page + TORPOR_TAIL_OFFSET);
+		err = torpor_sig_page_write_swap(r->b.bdev, r->sig_page, page);
+	}
+	free_page((unsigned long)page);
+	return err;
+}
+
+/**
+ * torpor_retire_close - retire the image if this is the resumed kernel
+ * @r: opened by torpor_retire_open() before the snapshot
+ * @restored: the snapshot returned in the restored image
+ *
+ * Called with tasks still frozen and devices resumed.
+ */
+void torpor_retire_close(struct torpor_retire *r, bool restored)
+{
+	int err = restored ? torpor_retire_image(r) : 0;
+
+	if (err)
+		pr_emerg("cannot turn the resumed image back into swap (error %d): run torpor discard on the resume device before the next boot\n",
+			 err);
+	torpor_bdev_close(&r->b);
+}
