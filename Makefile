@@ -113,6 +113,14 @@ ibt-selftest: deps $(IBTCHECK)
 	@mkdir -p $(BUILD)/ibt-selftest
 	tools/ibt/selftest $(IBTCHECK) $(call VMLINUX,$(KVER_612)) $(BUILD)/ibt-selftest
 
+# The module build's guards fail on planted faults, naming them: a kernel
+# symbol the kernel lacks (klp-convert), a value that differs from the
+# kernel's BTF (btfcheck).  Against 6.12, the kernel with IBT.
+build-selftest: deps
+	@$(call vmlinux_elf,$(KVER_612))
+	@mkdir -p $(BUILD)/build-selftest
+	tools/build/selftest $(KVER_612) $(BUILD)/build-selftest
+
 # checkpatch's advice against LINUX_VERSION_CODE is replaced by our own
 # rule: version tests live in kernel/compat.h and nowhere else.
 # $(call version_guard,DIR): fails on any kernel version test (the
@@ -250,6 +258,7 @@ check:
 	$(call check_group,deps,tools/deps.sh)
 	$(call check_group,module-$(KVER_61),$(call clean_build,$(KVER_61)))
 	$(call check_group,module-$(KVER_612),$(call clean_build,$(KVER_612)))
+	$(call check_group,build-selftest,$(MAKE) --no-print-directory build-selftest)
 	$(call check_group,ibt-selftest,$(MAKE) --no-print-directory ibt-selftest)
 	$(call check_group,ibt-$(KVER_61),$(MAKE) --no-print-directory ibt KVER=$(KVER_61))
 	$(call check_group,ibt-$(KVER_612),$(MAKE) --no-print-directory ibt KVER=$(KVER_612))
@@ -435,6 +444,7 @@ help:
 	@echo "make ibt [KVER=release]"
 	@echo "                     static IBT check of the module for a fetched kernel (tools/ibt/)"
 	@echo "make ibt-selftest    the IBT check finds the faults planted in tools/ibt/fixture.S"
+	@echo "make build-selftest  the module build fails on a planted unknown symbol and BTF mismatch"
 	@echo "make check           every test; ends with 'N passed, N failed, N rerun'"
 	@echo "make check-faults    power cuts during resume (CUTS=10 per kernel), resume crashes; prints tallies"
 	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file"
@@ -450,7 +460,7 @@ help:
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool ibt ibt-selftest style style-selftest scenario demo bench check check-faults check-system \
+.PHONY: all deps module module-debug modules tool ibt ibt-selftest build-selftest style style-selftest scenario demo bench check check-faults check-system \
 	clean distclean help install install-module install-tool install-boot \
 	dkms-source dkms-here install-dkms uninstall uninstall-module \
 	uninstall-tool uninstall-boot uninstall-dkms
