@@ -180,6 +180,15 @@ hibernate_now()
 	echo disk >/sys/power/state || fail "echo disk failed: $(last_torpor_line)"
 }
 
+# hibernate_small DEV: hibernate to DEV with the small workload running and
+# power off; like hibernate_now, it returns only in the restored system.
+hibernate_small()
+{
+	prepare_hibernation "$1" shutdown
+	workload_start small
+	hibernate_now
+}
+
 # expect_hibernate_refused ERRNO MESSAGE LOG: "echo disk" fails with the
 # errno whose text is MESSAGE, torpor logs LOG, its status shows an error
 # and last_error is ERRNO.  Reports errnoERRNO.
@@ -241,6 +250,22 @@ expect_swap_again()
 	[ "$2" != active ] || run swapoff "$1"
 	run swapon "$1"
 	grep -q "^$1 " /proc/swaps || fail "$1 not in /proc/swaps"
+}
+
+# expect_refused_saying DEV KEY REGEX: a resume from DEV is refused, with
+# a torpor line matching REGEX (reported as KEY); DEV is plain swap again,
+# swapon takes it, and the kernel log is clean.
+expect_refused_saying()
+{
+	local line
+
+	expect_resume_refused "$1"
+	line=$(dmesg | grep -o -e "$3") ||
+		fail "no refusal matching '$3': $(last_torpor_line)"
+	report "$2" "$line"
+	expect_swap_again "$1" inactive
+	run swapoff "$1"
+	check_kernel_sane
 }
 
 # check_kernel_sane: no kernel warning, BUG or oops in the kernel log (an

@@ -111,9 +111,7 @@ stage_hibernate()
 	local dev
 
 	dev=$(disk_dev swap)
-	prepare_hibernation "$dev" shutdown
-	workload_start small
-	hibernate_now
+	hibernate_small "$dev"
 	fail "resumed an image the host had damaged"
 }
 

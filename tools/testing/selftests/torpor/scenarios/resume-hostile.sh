@@ -46,9 +46,7 @@ stage_hibernate()
 	local dev
 
 	dev=$(disk_dev swap)
-	prepare_hibernation "$dev" shutdown
-	workload_start small
-	hibernate_now
+	hibernate_small "$dev"
 	# Only reached in the system boot 2 resumed, after every case.
 	workload_check
 	expect_swap_again "$dev" active

@@ -44,9 +44,7 @@ stage_hibernate()
 	local dev
 
 	dev=$(disk_dev swap)
-	prepare_hibernation "$dev" shutdown
-	workload_start small
-	hibernate_now
+	hibernate_small "$dev"
 	fail "the system came back from a hibernation that powers off"
 }
 
