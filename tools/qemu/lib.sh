@@ -53,7 +53,7 @@ BUILD=$ROOT/build
 # shellcheck source=tools/versions.sh
 . "$ROOT/tools/versions.sh"
 KERNELS=$BUILD/kernels
-SCENARIOS=$ROOT/tools/testing/selftests/torpor/scenarios
+SCENARIOS=$HARNESS/scenarios
 TAIL_LINES=40
 
 SMP=2
