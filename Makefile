@@ -166,32 +166,39 @@ demo: all
 bench: modules tool
 	@tools/bench/bench
 
-# $(call check_group,NAME,COMMAND): run COMMAND with its output in
-# $(CHECK)/NAME.log, print one result line and record the outcome, so
+# $(call check_group,NAME,COMMAND[,BUDGET]): run COMMAND with its output
+# in $(CHECK)/NAME.log, print one result line and record the outcome, so
 # that check goes on after a failure.  A failure that is the emulator's
 # (EMULATOR_FAULT says which) is said out loud and run once more, its
 # log kept as NAME.first.log.  The re-run is recorded too, and counted
 # in the summary: a hang of torpor's own that looks like the emulator's
-# must not pass unseen because its second run passed.
+# must not pass unseen because its second run passed.  A (last) run
+# that took longer than BUDGET seconds is said and named before the
+# summary, as a hint of a slow-down; it does not fail the group.
 EMULATOR_FAULT := tools/testing/selftests/torpor/emulator-fault
 define check_group
-	@if ( $(2) ) >$(CHECK)/$(1).log 2>&1 || \
+	@start=$$(date +%s); \
+	if ( $(2) ) >$(CHECK)/$(1).log 2>&1 || \
 	    { fault=$$($(EMULATOR_FAULT) $(CHECK)/$(1).log) && \
 	      mv $(CHECK)/$(1).log $(CHECK)/$(1).first.log && \
 	      echo "# $(1): $$fault; running it once more" && \
 	      echo "rerun $(1)" >>$(CHECK)/results && \
+	      start=$$(date +%s) && \
 	      ( $(2) ) >$(CHECK)/$(1).log 2>&1; }; then \
 		echo "ok - $(1)"; echo "pass $(1)" >>$(CHECK)/results; \
 	else \
 		echo "not ok - $(1) ($(CHECK:$(CURDIR)/%=%)/$(1).log)"; \
 		tail -n 40 $(CHECK)/$(1).log | sed 's/^/#   /'; \
 		echo "fail $(1)" >>$(CHECK)/results; \
-	fi
+	fi; \
+	took=$$(($$(date +%s) - start)); \
+	test -z "$(3)" || test $$took -le "$(3)" || \
+		{ echo "# $(1): took $$took s (budget $(3) s)"; echo "slow $(1)" >>$(CHECK)/results; }
 endef
 
 # The first and the last lines of a check recipe: an empty $(CHECK), and
-# "N passed, N failed, N rerun" (the re-run groups named before it) with
-# the exit status.
+# "N passed, N failed, N rerun" (the re-run groups and those over their
+# time budget named before it) with the exit status.
 define check_begin
 	@rm -rf $(CHECK)
 	@mkdir -p $(CHECK)
@@ -203,6 +210,8 @@ define check_end
 	rerun=$$(grep -c '^rerun ' $(CHECK)/results); \
 	test $$rerun -eq 0 || echo "# rerun after an emulator fault (see NAME.first.log):" \
 		$$(sed -n 's/^rerun //p' $(CHECK)/results); \
+	! grep -q '^slow ' $(CHECK)/results || echo "# over their time budget:" \
+		$$(sed -n 's/^slow //p' $(CHECK)/results); \
 	echo "$$passed passed, $$failed failed, $$rerun rerun"; \
 	test $$failed -eq 0
 endef
@@ -217,41 +226,24 @@ output_clean = $(2) >$(CHECK)/$(1).out 2>&1; rc=$$?; cat $(CHECK)/$(1).out; \
 clean_build = $(call output_clean,module-$(1),$(MAKE) --no-print-directory module KVER=$(1) W=1,warning:)
 ktap_run = $(call output_clean,$(1),$(MAKE) -C $(SELFTESTS) BUILD=$(BUILD) $(2) run_tests,^([#] )*not ok)
 
-# The hibernate scenarios every kernel runs (the QEMU guests have 2 CPUs).
-define hibernate_groups
-	$(call check_group,hibernate-$(1),$(RUN_SCENARIO) hibernate $(1))
-	$(call check_group,hibernate-noswap-$(1),$(RUN_SCENARIO) hibernate-noswap $(1))
-	$(call check_group,hibernate-smallswap-$(1),$(RUN_SCENARIO) hibernate-smallswap $(1))
-
+# $(call scenario_groups,TARGET): a check group for each QEMU group that
+# the scenarios register for make TARGET with their "# TARGET:" lines
+# (tools/qemu/check-groups, Documentation/testing.rst), with its time
+# budget.  The group scenario-groups lists them in its log, and fails on
+# a line that check-groups cannot read, which no run may skip unseen.
+# Each group's line is one word here, its spaces made unit separators.
+CHECK_GROUPS = tools/qemu/check-groups $(1) CUTS=$(CUTS)
+US := $(shell printf '\037')
+define scenario_groups
+	$(call check_group,scenario-groups,$(CHECK_GROUPS))
+	$(foreach g,$(shell $(CHECK_GROUPS) | tr ' ' '$(US)'),$(call scenario_group,$(subst $(US), ,$(g))))
 endef
 
-# The resume scenarios every kernel runs; cycle hibernates and resumes twice,
-# swapfile once, to and from a swap file on ext4 and on btrfs.
-define resume_groups
-	$(call check_group,cycle-$(1),$(RUN_SCENARIO) cycle $(1))
-	$(call check_group,resume-noimage-$(1),$(RUN_SCENARIO) resume-noimage $(1))
-	$(call check_group,resume-corrupt-$(1),$(RUN_SCENARIO) resume-corrupt $(1))
-	$(call check_group,resume-hostile-$(1),$(RUN_SCENARIO) resume-hostile $(1))
-	$(call check_group,resume-late-$(1),$(RUN_SCENARIO) resume-late $(1))
-	$(call check_group,resume-crosskernel-$(1),$(RUN_SCENARIO) resume-crosskernel $(1))
-	$(call check_group,test-resume-$(1),$(RUN_SCENARIO) test-resume $(1))
-	$(call check_group,swapfile-$(1),$(RUN_SCENARIO) swapfile $(1))
-	$(call check_group,swapfile-$(1)-btrfs,$(RUN_SCENARIO) swapfile $(1) FS=btrfs TAG=btrfs)
+# $(call scenario_group,NAME BUDGET SCENARIO RELEASE [VAR=value...])
+define scenario_group
+	$(call check_group,$(firstword $(1)),$(RUN_SCENARIO) $(wordlist 3,$(words $(1)),$(1)),$(word 2,$(1)))
 
 endef
-
-# $(call cycle_variant,KERNEL,TAG,VAR=value...): one round of cycle.
-# The hardened variants cover init_on_free, page_poison, nosmt (on a guest
-# whose CPUs have SMT siblings: QEMU's default "max" CPU looks like AMD's
-# and reports none), pti, 4-level paging and platform mode; each resume
-# checks that fresh memory reads as zeros and the kernel log is clean.
-comma := ,
-SMT_GUEST := SMP=4$(comma)cores=2$(comma)threads=2 CPU=max$(comma)vendor=GenuineIntel
-cycle_variant = $(call check_group,cycle-$(1)-$(2),$(RUN_SCENARIO) cycle $(1) ROUNDS=1 TAG=$(2) $(3))
-
-# $(call resume_cut_group,KERNEL,N): N power cuts at random moments of
-# the image load, each followed by the resume (2N+1 boots).
-resume_cut_group = $(call check_group,resume-cut-$(1),$(RUN_SCENARIO) cycle $(1) ROUNDS=$(2) CUT=1 IMAGE_SIZE=off TAG=cut)
 
 check:
 	$(check_begin)
@@ -268,27 +260,14 @@ check:
 	$(call check_group,selftests,$(call ktap_run,selftests,))
 	$(call check_group,selftests-asan,$(call ktap_run,selftests-asan,SANITIZE=1))
 	$(call check_group,fuzz,$(MAKE) --no-print-directory -C userspace BUILD=$(BUILD) FUZZ_TIME=60 fuzz)
-	$(call check_group,harness-persist,$(RUN_SCENARIO) harness-persist $(KVER_61))
-	$(call check_group,smoke-$(KVER_61),$(RUN_SCENARIO) smoke $(KVER_61))
-	$(call check_group,smoke-$(KVER_612),$(RUN_SCENARIO) smoke $(KVER_612))
-	$(foreach k,$(KVER_61) $(KVER_612),$(call hibernate_groups,$(k)))
-	$(call check_group,hibernate-$(KVER_61)-full,$(RUN_SCENARIO) hibernate $(KVER_61) WORKLOAD=full TAG=full)
-	$(foreach k,$(KVER_61) $(KVER_612),$(call resume_groups,$(k)))
-	$(call cycle_variant,$(KVER_61),hardened-smt,$(SMT_GUEST) APPEND="pti=on init_on_free=1 nosmt no_console_suspend")
-	$(call cycle_variant,$(KVER_61),poison-platform,DISK_MODE=platform APPEND="page_poison=1 no_console_suspend")
-	$(call cycle_variant,$(KVER_612),iof-nosmt,$(SMT_GUEST) APPEND="init_on_free=1 nosmt no_console_suspend")
-	$(call cycle_variant,$(KVER_612),hardened-platform,DISK_MODE=platform APPEND="no5lvl page_poison=1 no_console_suspend")
-	$(call cycle_variant,$(KVER_61),smp1,SMP=1)
-	$(call cycle_variant,$(KVER_612),smp4,SMP=4)
-	$(call check_group,swapfile-$(KVER_612)-param,$(RUN_SCENARIO) swapfile $(KVER_612) RESUME_VIA=param TAG=param)
-	$(call check_group,swapfile-$(KVER_61)-reuse,$(RUN_SCENARIO) swapfile $(KVER_61) RESUME_VIA=none TAG=reuse)
-	$(call check_group,resume-corrupt-$(KVER_612)-header,$(RUN_SCENARIO) resume-corrupt $(KVER_612) DAMAGE=header TAG=header)
-	$(foreach k,$(KVER_61) $(KVER_612),$(call resume_cut_group,$(k),2))
-	$(foreach k,$(KVER_61) $(KVER_612),$(call check_group,resume-ioerror-$(k),$(RUN_SCENARIO) resume-ioerror $(k)))
-	$(call check_group,resume-crash-$(KVER_61),$(RUN_SCENARIO) resume-crash $(KVER_61) FAULTS=1)
-	$(call check_group,resume-crash-$(KVER_612)-twice,$(RUN_SCENARIO) resume-crash $(KVER_612) FAULTS=2 TAG=twice)
+	$(call scenario_groups,check)
 	$(system_groups)
 	$(check_end)
+
+# The QEMU groups of check and check-faults, as the scenarios register
+# them: name, time budget (s), run-scenario's arguments.
+check-list:
+	@for t in check check-faults; do echo "# make $$t"; $(call CHECK_GROUPS,$$t) || exit 1; done
 
 # The system tests (tools/system/): a Debian 12 guest with systemd, torpor
 # installed by DKMS for both kernels; systemctl hibernate, lid close and a
@@ -323,8 +302,7 @@ CUTS ?= 10
 check-faults: CHECK := $(BUILD)/check-faults
 check-faults: modules tool
 	$(check_begin)
-	$(foreach k,$(KVER_61) $(KVER_612),$(call resume_cut_group,$(k),$(CUTS)))
-	$(foreach k,$(KVER_61) $(KVER_612),$(call check_group,resume-crash-$(k)-twice,$(RUN_SCENARIO) resume-crash $(k) FAULTS=2 TAG=twice))
+	$(call scenario_groups,check-faults)
 	@grep -H 'resume-cut tally' $(CHECK)/resume-cut-*.log || true
 	$(check_end)
 
@@ -446,6 +424,7 @@ help:
 	@echo "make ibt-selftest    the IBT check finds the faults planted in tools/ibt/fixture.S"
 	@echo "make build-selftest  the module build fails on a planted unknown symbol and BTF mismatch"
 	@echo "make check           every test; ends with 'N passed, N failed, N rerun'"
+	@echo "make check-list      the QEMU groups of check and check-faults, from the scenarios"
 	@echo "make check-faults    power cuts during resume (CUTS=10 per kernel), resume crashes; prints tallies"
 	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file"
 	@echo "make demo            hibernate and resume a guest (6.1), print a report"
@@ -460,7 +439,7 @@ help:
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool ibt ibt-selftest build-selftest style style-selftest scenario demo bench check check-faults check-system \
+.PHONY: all deps module module-debug modules tool ibt ibt-selftest build-selftest style style-selftest scenario demo bench check check-list check-faults check-system \
 	clean distclean help install install-module install-tool install-boot \
 	dkms-source dkms-here install-dkms uninstall uninstall-module \
 	uninstall-tool uninstall-boot uninstall-dkms

@@ -39,6 +39,21 @@
 # 1 to 2 s here; the image kernel retires the image about 2 s after it).  The image must still be on the disk with one attempt
 # recorded, the next boot must resume it as its second attempt, and the
 # run prints where each cut landed and the tally.
+#
+# The hardened variants cover init_on_free, page_poison, nosmt (on a guest
+# whose CPUs have SMT siblings: QEMU's default "max" CPU looks like AMD's
+# and reports none), pti, 4-level paging and platform mode.  resume-cut:
+# power cuts during the resume, 2 in check, CUTS in check-faults (two
+# boots a cut and one more).
+# check: kernels=61,612 order=30 budget=300
+# check: kernels=61 order=40 args='ROUNDS=1 TAG=hardened-smt SMP=4,cores=2,threads=2 CPU=max,vendor=GenuineIntel APPEND="pti=on init_on_free=1 nosmt no_console_suspend"' budget=360
+# check: kernels=61 order=40 args='ROUNDS=1 TAG=poison-platform DISK_MODE=platform APPEND="page_poison=1 no_console_suspend"' budget=180
+# check: kernels=612 order=40 args='ROUNDS=1 TAG=iof-nosmt SMP=4,cores=2,threads=2 CPU=max,vendor=GenuineIntel APPEND="init_on_free=1 nosmt no_console_suspend"' budget=360
+# check: kernels=612 order=40 args='ROUNDS=1 TAG=hardened-platform DISK_MODE=platform APPEND="no5lvl page_poison=1 no_console_suspend"' budget=180
+# check: kernels=61 order=40 args='ROUNDS=1 TAG=smp1 SMP=1' budget=180
+# check: kernels=612 order=40 args='ROUNDS=1 TAG=smp4 SMP=4' budget=240
+# check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=2 CUT=1 IMAGE_SIZE=off TAG=cut' budget=360
+# check-faults: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=$CUTS CUT=1 IMAGE_SIZE=off TAG=cut' budget=120+120*$CUTS
 
 CYCLE_STREAM=/workload/stream.status
 

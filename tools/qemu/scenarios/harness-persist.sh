@@ -4,6 +4,8 @@
 # boot wrote for the next boot of the same run, each boot can use another
 # kernel and CPU count, and a guest that powers off without a verdict (as a
 # hibernating one does) is told apart from one that passes.
+#
+# check: kernels=61 order=10 name=harness-persist budget=60
 
 plan()
 {

@@ -5,6 +5,8 @@
 # workload running: first with no resume device at all (ENODEV), then with
 # one that is swap-formatted but not active (EINVAL).  In neither case does
 # the disk change.
+#
+# check: kernels=61,612 order=20 budget=60
 
 plan()
 {

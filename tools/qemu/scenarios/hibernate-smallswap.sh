@@ -7,6 +7,8 @@
 # with the workload intact (partly swapped out now), and the area must
 # still be plain swap, in this boot (swapoff and swapon again), on the host
 # (no image) and in the next boot.
+#
+# check: kernels=61,612 order=20 budget=120
 
 plan()
 {

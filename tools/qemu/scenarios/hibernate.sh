@@ -8,6 +8,9 @@
 # WORKLOAD=full runs the workload that fills about 60% of memory (see
 # tools/qemu/workload.sh) instead of the default one.  The power-off mode
 # is "shutdown": the harness recognises its "reboot: Power down".
+#
+# check: kernels=61,612 order=20 budget=120
+# check: kernels=61 order=25 args='WORKLOAD=full TAG=full' budget=240
 
 plan()
 {

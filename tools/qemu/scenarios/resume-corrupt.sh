@@ -12,6 +12,9 @@
 # DAMAGE=header damages the image header instead (its kernel identity, so
 # only its checksum can tell): torpor must refuse before loading anything,
 # naming the header's checksum, with the same outcome.
+#
+# check: kernels=61,612 order=30 budget=120
+# check: kernels=612 order=40 args='DAMAGE=header TAG=header' budget=60
 
 plan()
 {

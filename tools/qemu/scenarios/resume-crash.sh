@@ -13,6 +13,10 @@
 #   FAULTS=2  boot 4 finds both attempts used up: the image is discarded
 #             with "image discarded: 2 resumes ...", the boot goes on and
 #             swapon takes the area.
+#
+# check: kernels=61 order=50 args='FAULTS=1' budget=180
+# check: kernels=612 order=50 args='FAULTS=2 TAG=twice' budget=240
+# check-faults: kernels=61,612 order=50 args='FAULTS=2 TAG=twice' budget=240
 
 plan()
 {

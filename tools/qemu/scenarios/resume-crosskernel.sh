@@ -13,6 +13,8 @@
 # request that "succeeds" without resuming) fails.  As both directions
 # resume today, a refusal fails too unless ALLOW_REFUSAL=1 is given.  Run it on 6.1 for a
 # 6.1 image resumed by 6.12, on 6.12 for the reverse.
+#
+# check: kernels=61,612 order=30 budget=120
 
 plan()
 {

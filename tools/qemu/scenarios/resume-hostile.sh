@@ -18,6 +18,8 @@
 # Oops, KASAN report or memory corruption, and the untouched image is
 # resumed: the workload checks out in the restored system, so the
 # refusals were the cases' doing and changed nothing the image needed.
+#
+# check: kernels=61,612 order=30 budget=180
 
 plan()
 {

@@ -7,6 +7,8 @@
 # signature page can still be written).  Boot 2 asks for the resume: torpor
 # must refuse naming that block's read error, the boot goes on, the swap
 # signature is back and swapon takes the area; the host finds no image.
+#
+# check: kernels=61,612 order=50 budget=120
 
 plan()
 {

@@ -16,6 +16,8 @@
 # and, from a process whose root is another file system (a tmpfs it
 # chroots into, as after switch_root), asks for a resume: refused, image
 # gone, swapon takes the area.
+#
+# check: kernels=61,612 order=30 budget=180
 
 plan()
 {

@@ -5,6 +5,8 @@
 # (MAJ:MIN into /sys/power/resume) must both succeed without a single
 # torpor line in the kernel log, leave /sys/power/torpor idle, and the
 # area must still be swap: swapon takes it.
+#
+# check: kernels=61,612 order=30 budget=60
 
 plan()
 {

@@ -3,6 +3,8 @@
 # smoke: torpor loads on this kernel (so every kernel symbol it needs was
 # resolved), publishes its sysfs files, answers "torpor status", and unloads
 # without leaving its sysfs directory behind.
+#
+# check: kernels=61,612 order=10 budget=60
 
 plan()
 {

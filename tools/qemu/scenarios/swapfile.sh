@@ -28,6 +28,11 @@
 # kernel knows; once the file is active swap it must agree with "btrfs
 # inspect-internal map-swapfile -r".  RESUME_VIA=none is for ext4 only: on
 # btrfs torpor finds a swap file that is not active swap nowhere.
+#
+# check: kernels=61,612 order=30 budget=240
+# check: kernels=61,612 order=30 args='FS=btrfs TAG=btrfs' budget=300
+# check: kernels=612 order=40 args='RESUME_VIA=param TAG=param' budget=180
+# check: kernels=61 order=40 args='RESUME_VIA=none TAG=reuse' budget=180
 
 # shellcheck disable=SC2034 # read by the harness (tools/qemu/initramfs.sh)
 GUEST_MODULES=ext4

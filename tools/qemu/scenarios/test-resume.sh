@@ -10,6 +10,8 @@
 # (same memhog, files intact), the status must be clean, the area must be
 # plain swap again (swapoff and swapon work) and no image may be left, on
 # the disk and on the host.  ROUNDS=N (default 2) rounds in one boot.
+#
+# check: kernels=61,612 order=30 budget=180
 
 plan()
 {
