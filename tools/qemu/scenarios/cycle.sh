@@ -52,8 +52,8 @@
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=hardened-platform DISK_MODE=platform APPEND="no5lvl page_poison=1 no_console_suspend"' budget=180
 # check: kernels=61 order=40 args='ROUNDS=1 TAG=smp1 SMP=1' budget=180
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=smp4 SMP=4' budget=240
-# check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=2 CUT=1 IMAGE_SIZE=off TAG=cut' budget=360
-# check-faults: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=$CUTS CUT=1 IMAGE_SIZE=off TAG=cut' budget=120+120*$CUTS
+# check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=2 CUT=1 IMAGE_SIZE=off TAG=cut' budget=240
+# check-faults: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=$CUTS CUT=1 IMAGE_SIZE=off TAG=cut' budget=60+90*$CUTS
 
 CYCLE_STREAM=/workload/stream.status
 
