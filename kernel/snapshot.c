@@ -21,6 +21,7 @@
 #include <linux/pfn.h>
 #include <linux/sched/clock.h>
 #include <linux/set_memory.h>
+#include <linux/suspend.h>
 #include <linux/swap.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
@@ -32,6 +33,7 @@
 #include "ksyms.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "swaparea.h"
 
 /*
  * Copies are read through the direct map and held for the whole write:
@@ -258,7 +260,7 @@ struct torpor_room {
 	unsigned long saveable;		/* frames an image would hold now */
 	unsigned long free;
 	unsigned long need;		/* free frames the copies need */
-	unsigned long swap_free;	/* free slots, on every swap area */
+	unsigned long swap_free;	/* free slots in the resume area */
 };
 
 static void torpor_room_measure(struct torpor_room *r)
@@ -266,7 +268,7 @@ static void torpor_room_measure(struct torpor_room *r)
 	r->saveable = torpor_estimate_saveable();
 	r->free = global_zone_page_state(NR_FREE_PAGES);
 	r->need = torpor_copies_for(r->saveable) + torpor_reserve_pages();
-	r->swap_free = max(0L, get_nr_swap_pages());
+	r->swap_free = torpor_resume_area_free();
 }
 
 /*
@@ -314,13 +316,32 @@ static int torpor_make_room(unsigned long *copies)
 			r.saveable, r.free, r.need);
 	if (torpor_image_slots_for(r.saveable) > r.swap_free)
 		return torpor_stats_fail(-ENOSPC,
-			"swap too small for the image: %lu pages to save need up to %lu slots, %lu free after reclaim",
+			"swap too small for the image: %lu pages to save need up to %lu slots, %lu free in the resume area after reclaim",
 			r.saveable, torpor_image_slots_for(r.saveable), r.swap_free);
 	if (want)
 		pr_info("image_size not reached: %lu MiB to save after reclaim\n",
 			r.saveable >> (20 - PAGE_SHIFT));
 	*copies = torpor_copies_for(r.saveable);
 	return 0;
+}
+
+/*
+ * What torpor_make_room() would find now, before any reclaim, for
+ * hibernate --check: the same rule, so it never calls ready an image the
+ * module refuses.  Under the system sleep lock: a hibernation in
+ * progress owns the bitmaps the count reads.
+ */
+void torpor_snapshot_room(unsigned long *pages, unsigned long *slots,
+			  unsigned long *free)
+{
+	unsigned int sleep_flags = lock_system_sleep();
+	struct torpor_room r;
+
+	torpor_room_measure(&r);
+	unlock_system_sleep(sleep_flags);
+	*pages = r.saveable;
+	*slots = torpor_image_slots_for(r.saveable);
+	*free = r.swap_free;
 }
 
 /* Copies come in runs of this order where possible (see compress.c). */

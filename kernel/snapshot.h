@@ -32,6 +32,8 @@ void torpor_snapshot_release(void);
 unsigned long torpor_snapshot_pages(void);
 unsigned long torpor_snapshot_image_size(void);
 void torpor_snapshot_set_image_size(unsigned long bytes);
+void torpor_snapshot_room(unsigned long *pages, unsigned long *slots,
+			  unsigned long *free);
 void torpor_snapshot_counts(struct torpor_snapshot_counts *counts);
 
 void torpor_snapshot_iter_start(struct torpor_snapshot_iter *it);
