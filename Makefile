@@ -276,6 +276,8 @@ check:
 	$(call check_group,resume-corrupt-$(KVER_612)-header,$(RUN_SCENARIO) resume-corrupt $(KVER_612) DAMAGE=header TAG=header)
 	$(foreach k,$(KVER_61) $(KVER_612),$(call resume_cut_group,$(k),2))
 	$(foreach k,$(KVER_61) $(KVER_612),$(call check_group,resume-ioerror-$(k),$(RUN_SCENARIO) resume-ioerror $(k)))
+	$(foreach k,$(KVER_61) $(KVER_612),$(call check_group,hibernate-ioerror-$(k),$(RUN_SCENARIO) hibernate-ioerror $(k)))
+	$(call check_group,hibernate-zram-$(KVER_612),$(RUN_SCENARIO) hibernate-zram $(KVER_612))
 	$(call check_group,resume-crash-$(KVER_61),$(RUN_SCENARIO) resume-crash $(KVER_61) FAULTS=1)
 	$(call check_group,resume-crash-$(KVER_612)-twice,$(RUN_SCENARIO) resume-crash $(KVER_612) FAULTS=2 TAG=twice)
 	$(system_groups)
