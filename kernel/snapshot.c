@@ -579,6 +579,8 @@ void torpor_snapshot_release(void)
 	vfree(snap.own);
 	snap.saved = NULL;
 	snap.own = NULL;
+	/* Nothing is own any more: room counts between hibernations. */
+	snap.max_pfn = 0;
 }
 
 /* Frames in the image: valid from the copy until the release. */
