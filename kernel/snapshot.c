@@ -326,22 +326,42 @@ static int torpor_make_room(unsigned long *copies)
 }
 
 /*
- * What torpor_make_room() would find now, before any reclaim, for
- * hibernate --check: the same rule, so it never calls ready an image the
- * module refuses.  Under the system sleep lock: a hibernation in
- * progress owns the bitmaps the count reads.
+ * Pages reclaim could take off an image at most: page cache and
+ * reclaimable slab are dropped, anonymous and tmpfs memory leaves the
+ * image only for another swap area (in the resume area it takes as many
+ * slots as in the image).
  */
-void torpor_snapshot_room(unsigned long *pages, unsigned long *slots,
-			  unsigned long *free)
+static unsigned long torpor_reclaimable(unsigned long resume_free)
+{
+	unsigned long other = max(0L, get_nr_swap_pages() - (long)resume_free);
+	unsigned long anon = global_node_page_state(NR_ACTIVE_ANON) +
+			     global_node_page_state(NR_INACTIVE_ANON);
+
+	return global_node_page_state(NR_ACTIVE_FILE) +
+	       global_node_page_state(NR_INACTIVE_FILE) +
+	       global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B) +
+	       min(anon, other);
+}
+
+/*
+ * What torpor_make_room() finds now, for hibernate --check: the pages to
+ * save, the slots they take, the resume area's free slots, and the slots
+ * they would take after the most reclaim could do.  Under the system sleep
+ * lock: a hibernation in progress owns the bitmaps the count reads.
+ */
+void torpor_snapshot_room(struct torpor_snapshot_room *room)
 {
 	unsigned int sleep_flags = lock_system_sleep();
+	unsigned long cut;
 	struct torpor_room r;
 
 	torpor_room_measure(&r);
 	unlock_system_sleep(sleep_flags);
-	*pages = r.saveable;
-	*slots = torpor_image_slots_for(r.saveable);
-	*free = r.swap_free;
+	cut = min(torpor_reclaimable(r.swap_free), r.saveable);
+	room->pages = r.saveable;
+	room->slots = torpor_image_slots_for(r.saveable);
+	room->free = r.swap_free;
+	room->least = torpor_image_slots_for(r.saveable - cut);
 }
 
 /* Copies come in runs of this order where possible (see compress.c). */

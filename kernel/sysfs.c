@@ -138,16 +138,18 @@ static ssize_t image_size_store(struct kobject *kobj,
 }
 
 /*
- * "PAGES SLOTS FREE": pages an image would save now, the swap slots the
- * module reserves for them, the free slots of the resume area.
+ * "PAGES SLOTS FREE LEAST": pages an image would save now, the swap slots
+ * the module reserves for them, the free slots of the resume area, and
+ * the slots needed after the most reclaim could do.
  */
 static ssize_t room_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	unsigned long pages, slots, free;
+	struct torpor_snapshot_room r;
 
-	torpor_snapshot_room(&pages, &slots, &free);
-	return sysfs_emit(buf, "%lu %lu %lu\n", pages, slots, free);
+	torpor_snapshot_room(&r);
+	return sysfs_emit(buf, "%lu %lu %lu %lu\n", r.pages, r.slots, r.free,
+			  r.least);
 }
 
 static ssize_t swap_areas_show(struct kobject *kobj,

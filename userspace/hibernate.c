@@ -31,6 +31,7 @@ struct hib {
 	unsigned long long pages;	/* the module's room file */
 	unsigned long long slots;
 	unsigned long long free_slots;
+	unsigned long long least;
 	char mode[32];		/* /sys/power/disk's choice */
 };
 
@@ -252,25 +253,37 @@ static void check_swap(struct hib *h)
 }
 
 /*
- * The module's own rule, from its room file: "PAGES SLOTS FREE", pages an
- * image would save now, the slots the module reserves for them (every
- * page raw), the resume area's free slots.  Counted before the reclaim
- * hibernation starts with, so a system with much page cache may hear
- * "too small" where the module would drop the cache and go on.
+ * The module's own rule, from its room file: "PAGES SLOTS FREE LEAST",
+ * pages an image would save now, the slots the module reserves for them
+ * (every page raw), the resume area's free slots, and the slots needed
+ * after the most the reclaim hibernation starts with could do (page cache
+ * dropped, anonymous memory swapped to other areas).  Only a shortfall
+ * that reclaim cannot close is a problem.
  */
 static void check_room(struct hib *h)
 {
 	char buf[128];
 
 	if (read_line(h, "/sys/power/torpor/room", buf, sizeof(buf)) ||
-	    sscanf(buf, "%llu %llu %llu", &h->pages, &h->slots, &h->free_slots) != 3) {
+	    sscanf(buf, "%llu %llu %llu %llu", &h->pages, &h->slots,
+		   &h->free_slots, &h->least) != 4) {
 		problem(h, "cannot read /sys/power/torpor/room: %s (run as root, with a torpor module of this version)",
 			strerror(errno ?: EINVAL));
 		return;
 	}
+	if (h->least > h->free_slots)
+		problem(h, "swap too small for the image: %llu pages to save need up to %llu slots, %llu free in the resume area %s, at least %llu even after reclaim: a larger swap area, or less memory in use",
+			h->pages, h->slots, h->free_slots, h->area, h->least);
+}
+
+/* ", reclaim must free N first" when the image fits only after it. */
+static const char *room_note(const struct hib *h, char *buf, size_t len)
+{
+	buf[0] = 0;
 	if (h->slots > h->free_slots)
-		problem(h, "swap too small for the image: %llu pages to save need up to %llu slots, %llu free in the resume area %s: a larger swap area, or less memory in use",
-			h->pages, h->slots, h->free_slots, h->area);
+		snprintf(buf, len, ", after reclaiming at least %llu pages",
+			 h->slots - h->free_slots);
+	return buf;
 }
 
 static int trigger(struct hib *h)
@@ -299,6 +312,7 @@ int hibernate_main(int argc, char *argv[])
 {
 	struct hib h = { .root = getenv("TORPOR_ROOT") ?: "" };
 	bool check_only = false;
+	char note[96];
 
 	if (argc == 2 && (!strcmp(argv[1], "-n") || !strcmp(argv[1], "--check")))
 		check_only = true;
@@ -313,9 +327,9 @@ int hibernate_main(int argc, char *argv[])
 	}
 	if (h.problems)
 		return 1;
-	printf("%s: %s (%u:%u offset %llu), %llu slots free, image of %llu pages needs up to %llu; mode %s\n",
+	printf("%s: %s (%u:%u offset %llu), %llu slots free, image of %llu pages needs up to %llu%s; mode %s\n",
 	       check_only ? "ready to hibernate" : "hibernating", h.area,
 	       major(h.dev), minor(h.dev), h.offset, h.free_slots, h.pages,
-	       h.slots, h.mode);
+	       h.slots, room_note(&h, note, sizeof(note)), h.mode);
 	return check_only ? 0 : trigger(&h);
 }
