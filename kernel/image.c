@@ -316,6 +316,7 @@ static int torpor_image_write_body(struct torpor_writer *wr,
 static int torpor_image_write_tail(struct torpor_writer *wr)
 {
 	struct torpor_swap_tail *t = torpor_tail(wr->sig);
+	int err;
 
 	memset(t, 0, sizeof(*t));
 	t->version = cpu_to_le32(TORPOR_FORMAT_VERSION);
@@ -325,9 +326,16 @@ static int torpor_image_write_tail(struct torpor_writer *wr)
 	memcpy(t->orig_sig, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
 	memcpy(t->sig, TORPOR_SIG, TORPOR_SIG_LEN);
 	t->tail_crc = cpu_to_le32(torpor_crc32c(t, sizeof(*t)));
-	return torpor_swap_rw(&wr->sw,
-			      REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA,
-			      wr->sw.sig_page, wr->sig);
+	err = torpor_swap_rw(&wr->sw,
+			     REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA,
+			     wr->sw.sig_page, wr->sig);
+	/*
+	 * A failed write may still have reached the medium, in part: the
+	 * image's signature must not outlive a system that runs on.
+	 */
+	if (err && torpor_sig_restore(&wr->sw, wr->sig))
+		pr_err("the resume device may still hold the image: run torpor discard before its next boot\n");
+	return err;
 }
 
 static void torpor_image_summary(struct torpor_writer *wr)

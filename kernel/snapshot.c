@@ -21,6 +21,7 @@
 #include <linux/pfn.h>
 #include <linux/sched/clock.h>
 #include <linux/set_memory.h>
+#include <linux/suspend.h>
 #include <linux/swap.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
@@ -32,6 +33,7 @@
 #include "ksyms.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "swaparea.h"
 
 /*
  * Copies are read through the direct map and held for the whole write:
@@ -258,7 +260,7 @@ struct torpor_room {
 	unsigned long saveable;		/* frames an image would hold now */
 	unsigned long free;
 	unsigned long need;		/* free frames the copies need */
-	unsigned long swap_free;	/* free slots, on every swap area */
+	unsigned long swap_free;	/* free slots in the resume area */
 };
 
 static void torpor_room_measure(struct torpor_room *r)
@@ -266,7 +268,7 @@ static void torpor_room_measure(struct torpor_room *r)
 	r->saveable = torpor_estimate_saveable();
 	r->free = global_zone_page_state(NR_FREE_PAGES);
 	r->need = torpor_copies_for(r->saveable) + torpor_reserve_pages();
-	r->swap_free = max(0L, get_nr_swap_pages());
+	r->swap_free = torpor_resume_area_free();
 }
 
 /*
@@ -314,13 +316,52 @@ static int torpor_make_room(unsigned long *copies)
 			r.saveable, r.free, r.need);
 	if (torpor_image_slots_for(r.saveable) > r.swap_free)
 		return torpor_stats_fail(-ENOSPC,
-			"swap too small for the image: %lu pages to save need up to %lu slots, %lu free after reclaim",
+			"swap too small for the image: %lu pages to save need up to %lu slots, %lu free in the resume area after reclaim",
 			r.saveable, torpor_image_slots_for(r.saveable), r.swap_free);
 	if (want)
 		pr_info("image_size not reached: %lu MiB to save after reclaim\n",
 			r.saveable >> (20 - PAGE_SHIFT));
 	*copies = torpor_copies_for(r.saveable);
 	return 0;
+}
+
+/*
+ * Pages reclaim could take off an image at most: page cache and
+ * reclaimable slab are dropped, anonymous and tmpfs memory leaves the
+ * image only for another swap area (in the resume area it takes as many
+ * slots as in the image).
+ */
+static unsigned long torpor_reclaimable(unsigned long resume_free)
+{
+	unsigned long other = max(0L, get_nr_swap_pages() - (long)resume_free);
+	unsigned long anon = global_node_page_state(NR_ACTIVE_ANON) +
+			     global_node_page_state(NR_INACTIVE_ANON);
+
+	return global_node_page_state(NR_ACTIVE_FILE) +
+	       global_node_page_state(NR_INACTIVE_FILE) +
+	       global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B) +
+	       min(anon, other);
+}
+
+/*
+ * What torpor_make_room() finds now, for hibernate --check: the pages to
+ * save, the slots they take, the resume area's free slots, and the slots
+ * they would take after the most reclaim could do.  Under the system sleep
+ * lock: a hibernation in progress owns the bitmaps the count reads.
+ */
+void torpor_snapshot_room(struct torpor_snapshot_room *room)
+{
+	unsigned int sleep_flags = lock_system_sleep();
+	unsigned long cut;
+	struct torpor_room r;
+
+	torpor_room_measure(&r);
+	unlock_system_sleep(sleep_flags);
+	cut = min(torpor_reclaimable(r.swap_free), r.saveable);
+	room->pages = r.saveable;
+	room->slots = torpor_image_slots_for(r.saveable);
+	room->free = r.swap_free;
+	room->least = torpor_image_slots_for(r.saveable - cut);
 }
 
 /* Copies come in runs of this order where possible (see compress.c). */
@@ -558,6 +599,8 @@ void torpor_snapshot_release(void)
 	vfree(snap.own);
 	snap.saved = NULL;
 	snap.own = NULL;
+	/* Nothing is own any more: room counts between hibernations. */
+	snap.max_pfn = 0;
 }
 
 /* Frames in the image: valid from the copy until the release. */

@@ -16,6 +16,14 @@ struct torpor_snapshot_iter {
 	struct list_head *copy;		/* its copy page's list entry */
 };
 
+/* Whether an image of the memory in use now fits (sysfs room). */
+struct torpor_snapshot_room {
+	unsigned long pages;	/* pages to save */
+	unsigned long slots;	/* swap slots they take, stored raw */
+	unsigned long free;	/* free slots in the resume area */
+	unsigned long least;	/* slots after the most reclaim can do */
+};
+
 /* What the last torpor_snapshot_copy() found, in page frames. */
 struct torpor_snapshot_counts {
 	unsigned long saved;		/* copied into the image */
@@ -32,6 +40,7 @@ void torpor_snapshot_release(void);
 unsigned long torpor_snapshot_pages(void);
 unsigned long torpor_snapshot_image_size(void);
 void torpor_snapshot_set_image_size(unsigned long bytes);
+void torpor_snapshot_room(struct torpor_snapshot_room *room);
 void torpor_snapshot_counts(struct torpor_snapshot_counts *counts);
 
 void torpor_snapshot_iter_start(struct torpor_snapshot_iter *it);

@@ -159,8 +159,10 @@ static int torpor_swap_error(struct torpor_swap *sw)
 
 	if (err && !sw->error_recorded) {
 		sw->error_recorded = true;
-		torpor_stats_fail(err, "I/O error writing resume device %u:%u",
-				  MAJOR(sw->dev), MINOR(sw->dev));
+		torpor_stats_fail(err, "I/O error writing the image to resume device %u:%u, %llu of %llu pages packed: swap signature left in place",
+				  MAJOR(sw->dev), MINOR(sw->dev),
+				  (u64)atomic64_read(&torpor_stats.pages_done),
+				  (u64)atomic64_read(&torpor_stats.pages_total));
 	}
 	return err;
 }
@@ -254,8 +256,8 @@ int torpor_swap_rw(struct torpor_swap *sw, blk_opf_t opf, u64 dev_page,
 				      page_address(page));
 
 	if (err)
-		torpor_stats_fail(err, "I/O error %s resume device %u:%u",
+		torpor_stats_fail(err, "I/O error %s page %llu of resume device %u:%u",
 				  op_is_write(opf) ? "writing" : "reading",
-				  MAJOR(sw->dev), MINOR(sw->dev));
+				  dev_page, MAJOR(sw->dev), MINOR(sw->dev));
 	return err;
 }

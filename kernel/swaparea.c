@@ -40,7 +40,15 @@ static int torpor_swap_area_emit(struct swap_info_struct *si, int type,
 /*
  * get_swap_device() holds off swapoff while the area is read.  It wants a
  * slot that exists: slot 1, as every area has a header and one slot.
+ * NULL past the last area and for one being switched off.
  */
+static struct swap_info_struct *torpor_swap_area_get(int type)
+{
+	if (!swp_swap_info(swp_entry(type, 1)))
+		return NULL;
+	return get_swap_device(swp_entry(type, 1));
+}
+
 ssize_t torpor_swap_areas_show(char *buf)
 {
 	struct swap_info_struct *si;
@@ -49,7 +57,7 @@ ssize_t torpor_swap_areas_show(char *buf)
 	for (type = 0; type < MAX_SWAPFILES; type++) {
 		if (!swp_swap_info(swp_entry(type, 1)))
 			break;
-		si = get_swap_device(swp_entry(type, 1));
+		si = torpor_swap_area_get(type);
 		if (!si)
 			continue;
 		if (si->flags & SWP_WRITEOK)
@@ -57,4 +65,29 @@ ssize_t torpor_swap_areas_show(char *buf)
 		put_swap_device(si);
 	}
 	return at;
+}
+
+/*
+ * The image goes to the resume area alone: the free slots of the other
+ * areas (a zram swap, say) are no room for it.
+ */
+static unsigned long torpor_swap_area_free(int type)
+{
+	struct swap_info_struct *si = torpor_swap_area_get(type);
+	unsigned long free = 0;
+
+	if (!si)
+		return 0;
+	if (si->flags & SWP_WRITEOK)
+		free = si->pages - READ_ONCE(si->inuse_pages);
+	put_swap_device(si);
+	return free;
+}
+
+/* Free slots of the area /sys/power/resume names; 0 if it is not active. */
+unsigned long torpor_resume_area_free(void)
+{
+	int type = swap_type_of(swsusp_resume_device, swsusp_resume_block);
+
+	return type < 0 ? 0 : torpor_swap_area_free(type);
 }

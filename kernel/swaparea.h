@@ -12,4 +12,7 @@
  */
 ssize_t torpor_swap_areas_show(char *buf);
 
+/* Free slots of the swap area /sys/power/resume names. */
+unsigned long torpor_resume_area_free(void);
+
 #endif /* _TORPOR_SWAPAREA_H */

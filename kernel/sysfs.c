@@ -2,7 +2,8 @@
 /*
  * /sys/power/torpor/: version, status, progress and the statistics of the
  * current or last run, one value per file, the image_size setting, and
- * where each active swap area starts on its device (swap_areas).
+ * where each active swap area starts on its device (swap_areas), and
+ * whether an image would fit in the resume area now (room).
  */
 
 #include <linux/kobject.h>
@@ -136,6 +137,21 @@ static ssize_t image_size_store(struct kobject *kobj,
 	return n;
 }
 
+/*
+ * "PAGES SLOTS FREE LEAST": pages an image would save now, the swap slots
+ * the module reserves for them, the free slots of the resume area, and
+ * the slots needed after the most reclaim could do.
+ */
+static ssize_t room_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct torpor_snapshot_room r;
+
+	torpor_snapshot_room(&r);
+	return sysfs_emit(buf, "%lu %lu %lu %lu\n", r.pages, r.slots, r.free,
+			  r.least);
+}
+
 static ssize_t swap_areas_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
@@ -150,6 +166,8 @@ static struct kobj_attribute throughput_mbps_attr = __ATTR_RO(throughput_mbps);
 static struct kobj_attribute progress_attr = __ATTR_RO(progress);
 static struct kobj_attribute image_size_attr = __ATTR_RW(image_size);
 static struct kobj_attribute swap_areas_attr = __ATTR_RO(swap_areas);
+/* Root only: each read walks all of RAM. */
+static struct kobj_attribute room_attr = __ATTR(room, 0400, room_show, NULL);
 
 static struct attribute *torpor_attrs[] = {
 	&version_attr.attr,
@@ -172,6 +190,7 @@ static struct attribute *torpor_attrs[] = {
 	&progress_attr.attr,
 	&image_size_attr.attr,
 	&swap_areas_attr.attr,
+	&room_attr.attr,
 	NULL
 };
 

@@ -22,16 +22,16 @@
 #include "swapfile.h"
 #include "torpor_image.h"
 
-/* LZ4 on a typical memory image; used until torpor has written one. */
-#define DEFAULT_RATIO	2.0
-
 struct hib {
 	const char *root;
 	int problems;
 	dev_t dev;		/* resume device and offset */
 	unsigned long long offset;
 	char area[512];		/* the active swap area they name */
-	unsigned long long free_kib;
+	unsigned long long pages;	/* the module's room file */
+	unsigned long long slots;
+	unsigned long long free_slots;
+	unsigned long long least;
 	char mode[32];		/* /sys/power/disk's choice */
 };
 
@@ -227,10 +227,8 @@ static int scan_swaps(struct hib *h, bool explain)
 		if (sscanf(line, "%511s %*s %llu %llu", name, &size, &used) != 3)
 			continue;
 		unescape(name);
-		if (area_matches(h, name, explain)) {
+		if (area_matches(h, name, explain))
 			snprintf(h->area, sizeof(h->area), "%s", name);
-			h->free_kib = size > used ? size - used : 0;
-		}
 	}
 	fclose(f);
 	return 0;
@@ -254,61 +252,38 @@ static void check_swap(struct hib *h)
 			major(h->dev), minor(h->dev), h->offset, resume_fix);
 }
 
-static unsigned long long meminfo_kib(const struct hib *h, const char *key)
-{
-	unsigned long long kib = 0;
-	char full[4096], line[256];
-	size_t n = strlen(key);
-	FILE *f = fopen(path_of(h, "/proc/meminfo", full, sizeof(full)), "re");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			sscanf(line + n + 1, "%llu", &kib);
-	if (f)
-		fclose(f);
-	return kib;
-}
-
 /*
- * RAM present in all zones: MemTotal leaves out what the kernel reserved
- * at boot (its image, the page array), and much of that is saved too.
+ * The module's own rule, from its room file: "PAGES SLOTS FREE LEAST",
+ * pages an image would save now, the slots the module reserves for them
+ * (every page raw), the resume area's free slots, and the slots needed
+ * after the most the reclaim hibernation starts with could do (page cache
+ * dropped, anonymous memory swapped to other areas).  Only a shortfall
+ * that reclaim cannot close is a problem.
  */
-static unsigned long long present_kib(const struct hib *h)
+static void check_room(struct hib *h)
 {
-	unsigned long long kib = 0, pages;
-	char full[4096], line[256];
-	FILE *f = fopen(path_of(h, "/proc/zoneinfo", full, sizeof(full)), "re");
+	char buf[128];
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, " present %llu", &pages) == 1)
-			kib += pages * (TORPOR_PAGE_SIZE / 1024);
-	if (f)
-		fclose(f);
-	return kib ?: meminfo_kib(h, "MemTotal");
+	if (read_line(h, "/sys/power/torpor/room", buf, sizeof(buf)) ||
+	    sscanf(buf, "%llu %llu %llu %llu", &h->pages, &h->slots,
+		   &h->free_slots, &h->least) != 4) {
+		problem(h, "cannot read /sys/power/torpor/room: %s (run as root, with a torpor module of this version)",
+			strerror(errno ?: EINVAL));
+		return;
+	}
+	if (h->least > h->free_slots)
+		problem(h, "swap too small for the image: %llu pages to save need up to %llu slots, %llu free in the resume area %s, at least %llu even after reclaim: a larger swap area, or less memory in use",
+			h->pages, h->slots, h->free_slots, h->area, h->least);
 }
 
-/*
- * torpor saves every page in use, page cache too: RAM present less
- * MemFree, shrunk by the compression ratio of the last image, or
- * DEFAULT_RATIO.
- */
-static unsigned long long image_estimate_kib(const struct hib *h, double *ratio)
+/* ", reclaim must free N first" when the image fits only after it. */
+static const char *room_note(const struct hib *h, char *buf, size_t len)
 {
-	unsigned long long total = present_kib(h);
-	unsigned long long mfree = meminfo_kib(h, "MemFree");
-	char buf[64];
-
-	if (read_line(h, "/sys/power/torpor/ratio", buf, sizeof(buf)) ||
-	    sscanf(buf, "%lf", ratio) != 1 || *ratio < 1)
-		*ratio = DEFAULT_RATIO;
-	return total > mfree ? (unsigned long long)((total - mfree) / *ratio) : 0;
-}
-
-static void check_space(struct hib *h, unsigned long long need_kib, double ratio)
-{
-	if (h->free_kib < need_kib)
-		problem(h, "swap area %s has %llu MiB free, the image needs about %llu MiB (memory in use / ratio %.2f): a larger swap area, or less memory in use",
-			h->area, h->free_kib >> 10, need_kib >> 10, ratio);
+	buf[0] = 0;
+	if (h->slots > h->free_slots)
+		snprintf(buf, len, ", after reclaiming at least %llu pages",
+			 h->slots - h->free_slots);
+	return buf;
 }
 
 static int trigger(struct hib *h)
@@ -336,9 +311,8 @@ static int trigger(struct hib *h)
 int hibernate_main(int argc, char *argv[])
 {
 	struct hib h = { .root = getenv("TORPOR_ROOT") ?: "" };
-	unsigned long long need = 0;
 	bool check_only = false;
-	double ratio = 0;
+	char note[96];
 
 	if (argc == 2 && (!strcmp(argv[1], "-n") || !strcmp(argv[1], "--check")))
 		check_only = true;
@@ -348,15 +322,14 @@ int hibernate_main(int argc, char *argv[])
 	check_kernel(&h);
 	if (!read_resume(&h)) {
 		check_swap(&h);
-		need = image_estimate_kib(&h, &ratio);
-		if (h.area[0])
-			check_space(&h, need, ratio);
+		if (h.area[0] && !h.problems)
+			check_room(&h);
 	}
 	if (h.problems)
 		return 1;
-	printf("%s: %s (%u:%u offset %llu), %llu MiB free, image about %llu MiB; mode %s\n",
+	printf("%s: %s (%u:%u offset %llu), %llu slots free, image of %llu pages needs up to %llu%s; mode %s\n",
 	       check_only ? "ready to hibernate" : "hibernating", h.area,
-	       major(h.dev), minor(h.dev), h.offset, h.free_kib >> 10,
-	       need >> 10, h.mode);
+	       major(h.dev), minor(h.dev), h.offset, h.free_slots, h.pages,
+	       h.slots, room_note(&h, note, sizeof(note)), h.mode);
 	return check_only ? 0 : trigger(&h);
 }

@@ -32,7 +32,7 @@ stage_fill()
 	prepare_hibernation "$dev" shutdown
 	workload_start
 	expect_hibernate_refused -28 "No space left on device" \
-		"swap too small for the image: [0-9]* pages to save need up to [0-9]* slots, [0-9]* free after reclaim"
+		"swap too small for the image: [0-9]* pages to save need up to [0-9]* slots, [0-9]* free in the resume area after reclaim"
 	workload_check
 	expect_swap_again "$dev" active
 	check_kernel_sane
