@@ -40,6 +40,13 @@
 # recorded, the next boot must resume it as its second attempt, and the
 # run prints where each cut landed and the tally.
 #
+# SOAK=1 (soak): ROUNDS cycles in a row, SMPS ("1 2 4") giving the boots
+# their CPUs in turn; after each round's checks the guest reports
+# MemAvailable with the caches dropped, the host prints each cycle's time,
+# and the run fails if MemAvailable after the last cycle is more than
+# SOAK_LEAK_KIB (default 4096) below what it was after the first.  The
+# tally ends the run.
+#
 # The hardened variants cover init_on_free, page_poison, nosmt (on a guest
 # whose CPUs have SMT siblings: QEMU's default "max" CPU looks like AMD's
 # and reports none), pti, 4-level paging and platform mode.  resume-cut:
@@ -53,6 +60,8 @@
 # check: kernels=61 order=40 args='ROUNDS=1 TAG=smp1 SMP=1' budget=180
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=smp4 SMP=4' budget=240
 # check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=2 CUT=1 IMAGE_SIZE=off TAG=cut' budget=240
+# check: kernels=61 order=60 name=soak-{release} args='ROUNDS=3 SOAK=1 SMPS="1 2 4" IMAGE_SIZE=off TAG=soak' budget=240
+# check-faults: kernels=61,612 order=60 name=soak-{release} args='ROUNDS=20 SOAK=1 SMPS="1 2 4" IMAGE_SIZE=off TAG=soak' budget=1200
 # check-faults: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=$CUTS CUT=1 IMAGE_SIZE=off TAG=cut' budget=60+90*$CUTS
 
 CYCLE_STREAM=/workload/stream.status
@@ -62,6 +71,7 @@ plan()
 	local rounds=${ROUNDS:-2} size=${WORKLOAD:-default} swap round=1
 	local via=${RESUME_VIA:-sysfs} limit=${IMAGE_SIZE:-0} limit_round=none
 	local mode=${DISK_MODE:-shutdown} first pages cuts=0 during=0
+	local t0 soak=${SOAK:-0} soak_rounds=""
 
 	[[ $via == sysfs || $via == param ]] ||
 		scenario_fail "RESUME_VIA=$via: not sysfs or param"
@@ -72,7 +82,7 @@ plan()
 	[[ $limit == off || $rounds -lt 2 ]] || limit_round=$rounds
 	workload_swap_disk "$size"
 	swap=$(disk_path swap)
-	boot cycle timeout=600 append="$APPEND harness.rounds=$rounds harness.workload=$size harness.image_size=$limit harness.image_size_round=$limit_round harness.disk_mode=$mode"
+	boot cycle timeout=600 smp="$(cycle_smp 0)" append="$APPEND harness.rounds=$rounds harness.workload=$size harness.image_size=$limit harness.image_size_round=$limit_round harness.disk_mode=$mode harness.soak=$soak"
 	expect_poweroff
 	cycle_mode_check "$mode"
 	echo "# $(result cpu)"
@@ -81,7 +91,9 @@ plan()
 	first=$(cycle_image_pages)
 	while :; do
 		[[ -z ${CUT:-} ]] || cycle_cut "$via" "$swap"
-		boot resume timeout=600 append="$APPEND harness.resume_via=$via"
+		t0=$SECONDS
+		boot resume timeout=600 smp="$(cycle_smp "$round")" \
+			append="$APPEND harness.resume_via=$via"
 		if [[ $round -lt $rounds ]]; then
 			expect_poweroff
 			cycle_mode_check "$mode"
@@ -96,6 +108,7 @@ plan()
 		cycle_progress_check loading
 		cycle_live_check
 		[[ -z ${CUT:-} ]] || cycle_retry_check
+		[[ $soak == 0 ]] || soak_round "$round" $((SECONDS - t0))
 		[[ $round -lt $rounds ]] || break
 		cycle_progress_check writing
 		host_run "$TORPOR" verify "$swap"
@@ -108,6 +121,43 @@ plan()
 	expect_no_image "$swap"
 	[[ -z ${CUT:-} ]] ||
 		echo "# resume-cut tally: $cuts cuts ($during during the read, $((cuts - during)) after it, before the image kernel ran); $cuts resumed intact, 0 lost"
+	[[ $soak == 0 ]] || soak_tally "$rounds"
+}
+
+# The CPUs of boot @1 after the first (0 for the first): SMPS, a list
+# taken in turn ("1 2 4"), or SMP.  The image kernel keeps the first
+# boot's CPUs whatever the boot kernel has (see Documentation/testing.rst).
+cycle_smp()
+{
+	echo "${SMPS:-$SMP}" | awk -v n="$1" '{ print $(n % NF + 1) }'
+}
+
+# SOAK=1: the boot that resumed round @1 took @2 s on the host's clock,
+# hibernating the next round included.  MemAvailable after the round's
+# checks (caches dropped) goes with it to plan's soak_rounds for soak_tally.
+soak_round()
+{
+	local avail
+
+	avail=$(result mem_available)
+	soak_rounds="$soak_rounds$1 $2 $avail
+"
+	echo "# soak cycle $1: $2 s, boot on $(sed -n 's/^smp=//p' "$WORK/boot$BOOT.summary") CPUs, MemAvailable $avail kB"
+}
+
+# No leak per cycle: MemAvailable after the last round within
+# SOAK_LEAK_KIB (default 4096) of after the first.
+soak_tally()
+{
+	local tolerance=${SOAK_LEAK_KIB:-4096} first last
+
+	first=$(echo "$soak_rounds" | awk 'NR == 1 { print $3 }')
+	last=$(echo "$soak_rounds" | awk 'NF { n = $3 } END { print n }')
+	echo "$soak_rounds" | awk -v r="$1" -v first="$first" -v last="$last" '
+		NF { s += $2; if (!min || $2 < min) min = $2; if ($2 > max) max = $2 }
+		END { printf "# soak tally: %d cycles, %d resumed intact; %d/%d/%d s a cycle (min/avg/max); MemAvailable %d kB after cycle 1, %d kB after cycle %d (%+d kB)\n", r, r, min, s / r, max, first, last, r, last - first }'
+	[ $((first - last)) -le "$tolerance" ] ||
+		scenario_fail "MemAvailable fell by $((first - last)) kB over $1 cycles (tolerance $tolerance kB): a leak per cycle"
 }
 
 # One boot cut off during the resume (CUT=1): counted in plan's cuts and
@@ -292,6 +342,16 @@ cycle_round()
 	expect_swap_again "$dev" active
 	check_fresh_memory
 	check_dmesg_clean
+	[ "$(karg harness.soak)" = 0 ] || cycle_mem_available
+}
+
+# MemAvailable with the page cache and slab caches dropped, for SOAK's
+# leak check.
+cycle_mem_available()
+{
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	report mem_available "$(sed -n 's/^MemAvailable: *\([0-9]*\) kB$/\1/p' /proc/meminfo)"
 }
 
 # image_size for this round; it stays set in the resumed system.
