@@ -13,7 +13,7 @@
 # unmounts the file system and the host runs "e2fsck -fn" on it: it must
 # be clean.  Two boots and a host fsck a kernel.
 #
-# check: kernels=61,612 order=30 budget=240
+# check: kernels=61,612 order=30 budget=120
 
 # shellcheck disable=SC2034 # read by the harness (tools/qemu/initramfs.sh)
 GUEST_MODULES=ext4
