@@ -149,10 +149,10 @@ soak_round()
 
 # No leak per cycle: the memory left unaccounted for, at its lowest in
 # the last three rounds, at most SOAK_LEAK_KIB (default 4096) above its
-# lowest in the first three.  Free pages parked on the per-CPU lists
-# count as unaccounted and swing it by 10 MiB and more between rounds on
-# 6.12 (its lists grow after a large free, as check_fresh_memory's):
-# they add to it, so the lowest of a few rounds is the figure to compare.
+# lowest in the first three.  On 6.12 it swings by 10 MiB and more
+# between rounds, most likely free pages parked on the per-CPU lists
+# (they grow after a large free, as check_fresh_memory's): those only
+# add to it, so the lowest of a few rounds is the figure to compare.
 soak_tally()
 {
 	echo "$soak_rounds" | awk -v r="$1" -v tolerance="${SOAK_LEAK_KIB:-4096}" '
