@@ -296,14 +296,16 @@ check-system: tool
 
 # The long fault runs, by hand and in CI with small counts: CUTS power
 # cuts during the resume per kernel (default 10: 21 boots, about 15
-# minutes a kernel) and a resume that crashes twice on both kernels; the
-# cut tallies are printed at the end.
+# minutes a kernel), a resume that crashes twice and a soak of 20 cycles
+# (21 boots, about 8 minutes a kernel) on both kernels; the cut and soak
+# tallies are printed at the end.
 CUTS ?= 10
 check-faults: CHECK := $(BUILD)/check-faults
 check-faults: modules tool
 	$(check_begin)
 	$(call scenario_groups,check-faults)
 	@grep -H 'resume-cut tally' $(CHECK)/resume-cut-*.log || true
+	@grep -H 'soak tally' $(CHECK)/soak-*.log || true
 	$(check_end)
 
 # Installation, see Documentation/admin-guide.rst.  DESTDIR stages files
@@ -425,7 +427,7 @@ help:
 	@echo "make build-selftest  the module build fails on a planted unknown symbol and BTF mismatch"
 	@echo "make check           every test; ends with 'N passed, N failed, N rerun'"
 	@echo "make check-list      the QEMU groups of check and check-faults, from the scenarios"
-	@echo "make check-faults    power cuts during resume (CUTS=10 per kernel), resume crashes; prints tallies"
+	@echo "make check-faults    power cuts during resume (CUTS=10 per kernel), resume crashes, 20-cycle soak; prints tallies"
 	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file"
 	@echo "make demo            hibernate and resume a guest (6.1), print a report"
 	@echo "make bench           torpor vs the kernel's hibernation, both kernels (ROUNDS=3, QUICK=1)"
