@@ -236,6 +236,8 @@ static int torpor_hibernate_locked(struct torpor_hib *hib)
 	if (err)
 		return torpor_stats_fail(err, "a PM notifier refused hibernation");
 	err = torpor_image_check_target();
+	if (!err)
+		err = torpor_snapshot_check_room();
 	if (err)
 		goto out_notify;
 	ksys_sync_helper();

@@ -343,6 +343,19 @@ static unsigned long torpor_reclaimable(unsigned long resume_free)
 	       min(anon, other);
 }
 
+static void torpor_room_now(struct torpor_snapshot_room *room)
+{
+	unsigned long cut;
+	struct torpor_room r;
+
+	torpor_room_measure(&r);
+	cut = min(torpor_reclaimable(r.swap_free), r.saveable);
+	room->pages = r.saveable;
+	room->slots = torpor_image_slots_for(r.saveable);
+	room->free = r.swap_free;
+	room->least = torpor_image_slots_for(r.saveable - cut);
+}
+
 /*
  * What torpor_make_room() finds now, for hibernate --check: the pages to
  * save, the slots they take, the resume area's free slots, and the slots
@@ -352,16 +365,31 @@ static unsigned long torpor_reclaimable(unsigned long resume_free)
 void torpor_snapshot_room(struct torpor_snapshot_room *room)
 {
 	unsigned int sleep_flags = lock_system_sleep();
-	unsigned long cut;
-	struct torpor_room r;
 
-	torpor_room_measure(&r);
+	torpor_room_now(room);
 	unlock_system_sleep(sleep_flags);
-	cut = min(torpor_reclaimable(r.swap_free), r.saveable);
-	room->pages = r.saveable;
-	room->slots = torpor_image_slots_for(r.saveable);
-	room->free = r.swap_free;
-	room->least = torpor_image_slots_for(r.saveable - cut);
+}
+
+/**
+ * torpor_snapshot_check_room - refuse an image no reclaim can fit
+ *
+ * Called with the system sleep lock held, before anything is frozen: an
+ * image that cannot fit in the resume area even after all the reclaim
+ * the snapshot could do is refused while the system still runs as
+ * before, instead of after freezing and reclaiming in vain.
+ *
+ * Return: 0, or -ENOSPC with the shortfall in the log.
+ */
+int torpor_snapshot_check_room(void)
+{
+	struct torpor_snapshot_room r;
+
+	torpor_room_now(&r);
+	if (r.least <= r.free)
+		return 0;
+	return torpor_stats_fail(-ENOSPC,
+		"swap too small for the image: %lu pages to save need at least %lu slots even after reclaim, %lu free in the resume area (%lu short)",
+		r.pages, r.least, r.free, r.least - r.free);
 }
 
 /* Copies come in runs of this order where possible (see compress.c). */

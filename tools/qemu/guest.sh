@@ -252,6 +252,21 @@ expect_swap_again()
 	grep -q "^$1 " /proc/swaps || fail "$1 not in /proc/swaps"
 }
 
+# expect_no_resume DEV: torpor, loaded now, finds no image on DEV when a
+# resume is requested the initramfs way: the request succeeds, torpor
+# stays idle, DEV is plain swap that swapon takes, the kernel log is
+# clean.  DEV is active swap afterwards.
+expect_no_resume()
+{
+	load_torpor
+	echo "$(block_devno "$1")" >/sys/power/resume ||
+		fail "resume request on $1 failed: $(last_torpor_line)"
+	[ "$(cat /sys/power/torpor/status)" = idle ] ||
+		fail "status '$(cat /sys/power/torpor/status)' with no image"
+	expect_swap_again "$1" inactive
+	check_kernel_sane
+}
+
 # expect_refused_saying DEV KEY REGEX: a resume from DEV is refused, with
 # a torpor line matching REGEX (reported as KEY); DEV is plain swap again,
 # swapon takes it, and the kernel log is clean.

@@ -48,6 +48,26 @@
 # SOAK_LEAK_KIB (default 4096) above its lowest in the first three (see
 # soak_tally).  The tally ends the run.
 #
+# WRITE_CUT=1 (hibernate-cut): power cuts during the image write.  Each
+# boot hibernates the workload and is cut off at a random moment from
+# torpor's snapshot line (the write starts right after it) up to
+# WRITE_CUT_SPAN s (default 2.5) later.  The area must then hold either
+# plain swap (the next boot asks for a resume, finds nothing, and swapon
+# takes the area) or an image that "torpor verify" passes in full (the
+# next boot resumes it and every check of a round holds) -- never a part
+# of one.  Boots go on until ROUNDS cuts landed during the write (at most
+# twice as many boots), and the run prints where each landed and the
+# tally.
+#
+# PRESSURE=PCT (pressure): memhog holds PCT % of MemTotal beside the small
+# workload's files.  SWAP=fit (default) gives a swap disk just big enough
+# for everything in use: PCT % of MEM plus PRESSURE_SLACK_MIB (default
+# 160: the kernel, the initramfs and the files); the round must resume
+# intact.  SWAP=short gives half of PCT % of MEM: "echo disk" must fail
+# with ENOSPC before anything is frozen, naming the shortfall, the
+# workload runs on and the area is plain swap, in that boot and on the
+# host.
+#
 # The hardened variants cover init_on_free, page_poison, nosmt (on a guest
 # whose CPUs have SMT siblings: QEMU's default "max" CPU looks like AMD's
 # and reports none), pti, 4-level paging and platform mode.  resume-cut:
@@ -62,6 +82,16 @@
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=smp4 SMP=4' budget=240
 # check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=2 CUT=1 IMAGE_SIZE=off TAG=cut' budget=240
 # check: kernels=61 order=60 name=soak-{release} args='ROUNDS=3 SOAK=1 SMPS="1 2 4" IMAGE_SIZE=off TAG=soak' budget=240
+# check: kernels=61,612 order=50 name=hibernate-cut-{release} args='ROUNDS=2 WRITE_CUT=1 TAG=wcut' budget=300
+# check: kernels=61 order=30 name=pressure-70-{release} args='PRESSURE=70 TAG=p70' budget=300
+# check: kernels=612 order=30 name=pressure-85-short-{release} args='PRESSURE=85 SWAP=short TAG=p85short' budget=120
+# check-faults: kernels=61,612 order=50 name=hibernate-cut-{release} args='ROUNDS=$CUTS WRITE_CUT=1 TAG=wcut' budget=60+120*$CUTS
+# check-faults: kernels=61,612 order=40 name=pressure-50-{release} args='PRESSURE=50 TAG=p50' budget=300
+# check-faults: kernels=61,612 order=40 name=pressure-70-{release} args='PRESSURE=70 TAG=p70' budget=300
+# check-faults: kernels=61,612 order=40 name=pressure-85-{release} args='PRESSURE=85 TAG=p85' budget=400
+# check-faults: kernels=61,612 order=40 name=pressure-50-short-{release} args='PRESSURE=50 SWAP=short TAG=p50short' budget=120
+# check-faults: kernels=61,612 order=40 name=pressure-70-short-{release} args='PRESSURE=70 SWAP=short TAG=p70short' budget=120
+# check-faults: kernels=61,612 order=40 name=pressure-85-short-{release} args='PRESSURE=85 SWAP=short TAG=p85short' budget=120
 # check-faults: kernels=61,612 order=60 name=soak-{release} args='ROUNDS=20 SOAK=1 SMPS="1 2 4" IMAGE_SIZE=off TAG=soak' budget=1200
 # check-faults: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=$CUTS CUT=1 IMAGE_SIZE=off TAG=cut' budget=60+90*$CUTS
 
@@ -74,6 +104,8 @@ plan()
 	local mode=${DISK_MODE:-shutdown} first pages cuts=0 during=0
 	local t0 soak=${SOAK:-0} soak_rounds=""
 
+	[[ -z ${WRITE_CUT:-} ]] || { cycle_write_cuts "${ROUNDS:-2}"; return; }
+	[[ -z ${PRESSURE:-} ]] || { cycle_pressure "$PRESSURE" "${SWAP:-fit}"; return; }
 	[[ $via == sysfs || $via == param ]] ||
 		scenario_fail "RESUME_VIA=$via: not sysfs or param"
 	[[ $mode == shutdown || $mode == platform ]] ||
@@ -123,6 +155,98 @@ plan()
 	[[ -z ${CUT:-} ]] ||
 		echo "# resume-cut tally: $cuts cuts ($during during the read, $((cuts - during)) after it, before the image kernel ran); $cuts resumed intact, 0 lost"
 	[[ $soak == 0 ]] || soak_tally "$rounds"
+}
+
+# The cycle stage's arguments for one round of WORKLOAD, hibernating in
+# shutdown mode with image_size left alone.
+cycle_one_round()
+{
+	echo "$APPEND harness.rounds=1 harness.workload=$1 harness.image_size=0 harness.image_size_round=none harness.disk_mode=shutdown harness.soak=0 harness.anon_pct=${2:-0}"
+}
+
+# The boot after a hibernation resumes round 1, every check of the round
+# holds, and the image is gone.
+cycle_resume_once()
+{
+	boot resume timeout=900 append="$APPEND harness.resume_via=sysfs"
+	expect_pass
+	[[ $(result resumed) == 1 ]] ||
+		scenario_fail "boot $BOOT: resumed round '$(result resumed)', expected 1"
+	cycle_report
+	expect_no_image "$1"
+}
+
+# WRITE_CUT=1: boots cut off during the image write until @1 cuts landed
+# in it, each followed by the boot that resumes the image or finds none.
+cycle_write_cuts()
+{
+	local want=$1 swap boots=0 during=0 resumed=0 clean=0 delay where pct out
+
+	workload_swap_disk default
+	swap=$(disk_path swap)
+	while [[ $during -lt $want ]]; do
+		[[ $boots -lt $((want * 2)) ]] ||
+			scenario_fail "only $during of $boots cuts landed during the write: change WRITE_CUT_SPAN"
+		boots=$((boots + 1))
+		delay=$(awk -v seed="$RANDOM" -v span="${WRITE_CUT_SPAN:-2.5}" \
+			'BEGIN { srand(seed); printf "%.2f", rand() * span }')
+		boot cycle timeout=600 append="$(cycle_one_round default)" \
+			cut_on='torpor: snapshot: ' cut_delay="$delay"
+		if [[ $OUTCOME == poweroff ]]; then
+			where="after the power-off"
+		else
+			expect_cut
+			pct=$(sed -n 's/.*torpor: writing image: \([0-9]*%\).*/\1/p' "$LOG" | tail -n 1)
+			if grep -q 'torpor: image written:' "$LOG"; then
+				where="after the write"
+			else
+				where="during the write (last progress line: ${pct:-none})"
+				during=$((during + 1))
+			fi
+		fi
+		out=$("$TORPOR" inspect "$swap" 2>&1) || true
+		if [[ $out == *"no torpor image (swap signature present)"* ]]; then
+			echo "# boot $BOOT: power cut $delay s after the snapshot line, $where: plain swap on the disk"
+			boot clean
+			expect_pass
+			clean=$((clean + 1))
+		else
+			host_run "$TORPOR" verify "$swap"
+			echo "# boot $BOOT: power cut $delay s after the snapshot line, $where: a complete image on the disk"
+			cycle_resume_once "$swap"
+			resumed=$((resumed + 1))
+		fi
+	done
+	echo "# hibernate-cut tally: $boots cuts ($during during the write, $((boots - during)) after it); $resumed resumed intact, $clean booted clean with swap usable, 0 corrupt"
+}
+
+# PRESSURE=PCT: @1 % of RAM in memhog, swap @2 (fit or short).
+cycle_pressure()
+{
+	local pct=$1 mib swap
+
+	case $2 in
+	fit) mib=$((MEM * pct / 100 + ${PRESSURE_SLACK_MIB:-160})) ;;
+	short) mib=$((MEM * pct / 200)) ;;
+	*) scenario_fail "SWAP=$2: not fit or short" ;;
+	esac
+	disk swap "$mib" swap
+	swap=$(disk_path swap)
+	echo "# host: memhog holds $pct % of RAM, $mib MiB of swap ($2)"
+	if [[ $2 == short ]]; then
+		boot pressure_short timeout=600 append="$(cycle_one_round small "$pct")"
+		expect_pass
+		echo "# workload: $(result workload); $(result workload_meminfo)"
+		echo "# $(result errno-28)"
+		expect_no_image "$swap"
+		return
+	fi
+	boot cycle timeout=900 append="$(cycle_one_round small "$pct")"
+	expect_poweroff
+	echo "# workload: $(result workload); $(result workload_meminfo)"
+	grep -E 'torpor: (snapshot|image written)' "$LOG" | sed 's/^\[ *[0-9.]*\] /# /'
+	expect_image_markers "$swap"
+	cycle_resume_once "$swap"
 }
 
 # The CPUs of boot @1 after the first (0 for the first): SMPS, a list
@@ -393,6 +517,17 @@ cycle_image_size()
 	report image_size "$size"
 }
 
+# memhog's share for PRESSURE: harness.anon_pct % of MemTotal, if set.
+cycle_pressure_hog()
+{
+	local pct
+
+	pct=$(karg harness.anon_pct) || return 0
+	[ "$pct" != 0 ] || return 0
+	WORKLOAD_ANON_MIB=$(awk -v pct="$pct" \
+		'$1 == "MemTotal:" { print int($2 * pct / 100 / 1024) }' /proc/meminfo)
+}
+
 stage_cycle()
 {
 	local dev round=1
@@ -401,12 +536,38 @@ stage_cycle()
 	prepare_hibernation "$dev" "$(karg harness.disk_mode)"
 	report cpu "$(nproc) CPUs, la57: $(grep -c -w la57 /proc/cpuinfo)," \
 		"meltdown: $(cat /sys/devices/system/cpu/vulnerabilities/meltdown)"
+	cycle_pressure_hog
 	workload_start "$(karg harness.workload)"
 	cycle_stream_start
 	while [ $round -le "$(karg harness.rounds)" ]; do
 		cycle_round $round "$dev"
 		round=$((round + 1))
 	done
+}
+
+# SWAP=short: refused before anything is frozen, naming the shortfall;
+# the workload runs on, the area is plain swap.
+stage_pressure_short()
+{
+	local dev
+
+	dev=$(disk_dev swap)
+	prepare_hibernation "$dev" shutdown
+	cycle_pressure_hog
+	workload_start small
+	expect_hibernate_refused -28 "No space left on device" \
+		"swap too small for the image: [0-9]* pages to save need at least [0-9]* slots even after reclaim, [0-9]* free in the resume area ([0-9]* short)"
+	! dmesg | grep -q 'Freezing user space' ||
+		fail "refused only after freezing user space"
+	workload_check
+	expect_swap_again "$dev" active
+	check_kernel_sane
+}
+
+# WRITE_CUT: the boot after a cut that left no image.
+stage_clean()
+{
+	expect_no_resume "$(disk_dev swap)"
 }
 
 # Log /sys/power/torpor/progress as it changes, until the boot kernel is

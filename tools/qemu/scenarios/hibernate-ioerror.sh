@@ -116,15 +116,5 @@ stage_attempts()
 
 stage_noimage()
 {
-	local dev devno
-
-	dev=$(disk_dev swap)
-	devno=$(block_devno "$dev")
-	load_torpor
-	echo "$devno" >/sys/power/resume ||
-		fail "resume request on $devno failed: $(last_torpor_line)"
-	[ "$(cat /sys/power/torpor/status)" = idle ] ||
-		fail "status '$(cat /sys/power/torpor/status)' with no image"
-	expect_swap_again "$dev" inactive
-	check_kernel_sane
+	expect_no_resume "$(disk_dev swap)"
 }
