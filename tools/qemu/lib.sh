@@ -275,7 +275,7 @@ qemu_cut()
 		sleep 0.05
 	done
 	sleep "$delay"
-	pid=$(cat "$WORK/qemu.pid")
+	pid=$(cat "$WORK/qemu.pid" 2>/dev/null) || return 0
 	kill -KILL "$pid" 2>/dev/null || return 0
 	sleep 0.2
 	tail -n 1 "$LOG" >"$WORK/boot$BOOT.cut"

@@ -49,9 +49,13 @@
 # soak_tally).  The tally ends the run.
 #
 # WRITE_CUT=1 (hibernate-cut): power cuts during the image write.  Each
-# boot hibernates the workload and is cut off at a random moment from
-# torpor's snapshot line (the write starts right after it) up to
-# WRITE_CUT_SPAN s (default 2.5) later.  The area must then hold either
+# boot hibernates the workload and is cut off at a random moment of the
+# write: up to 0.1 s after a line picked at random among torpor's
+# snapshot line (the write starts right after it) and the ten progress
+# lines of the write (10% to 100%: the last is followed by the flush and
+# the signature page; the write takes about a second here, a step about
+# 0.1 s, so the cuts spread over the whole of it whatever the host's
+# load).  The area must then hold either
 # plain swap (the next boot asks for a resume, finds nothing, and swapon
 # takes the area) or an image that "torpor verify" passes in full (the
 # next boot resumes it and every check of a round holds) -- never a part
@@ -180,18 +184,21 @@ cycle_resume_once()
 # in it, each followed by the boot that resumes the image or finds none.
 cycle_write_cuts()
 {
-	local want=$1 swap boots=0 during=0 resumed=0 clean=0 delay where pct out
+	local want=$1 swap boots=0 during=0 resumed=0 clean=0 step anchor delay
+	local where pct out
 
 	workload_swap_disk default
 	swap=$(disk_path swap)
 	while [[ $during -lt $want ]]; do
 		[[ $boots -lt $((want * 2)) ]] ||
-			scenario_fail "only $during of $boots cuts landed during the write: change WRITE_CUT_SPAN"
+			scenario_fail "only $during of $boots cuts landed during the write"
 		boots=$((boots + 1))
-		delay=$(awk -v seed="$RANDOM" -v span="${WRITE_CUT_SPAN:-2.5}" \
-			'BEGIN { srand(seed); printf "%.2f", rand() * span }')
+		step=$((RANDOM % 11))
+		delay=$(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.2f", rand() * 0.1 }')
+		anchor="torpor: writing image: ${step}0%"
+		[[ $step != 0 ]] || anchor='torpor: snapshot: '
 		boot cycle timeout=600 append="$(cycle_one_round default)" \
-			cut_on='torpor: snapshot: ' cut_delay="$delay"
+			cut_on="$anchor" cut_delay="$delay"
 		if [[ $OUTCOME == poweroff ]]; then
 			where="after the power-off"
 		else
@@ -206,13 +213,13 @@ cycle_write_cuts()
 		fi
 		out=$("$TORPOR" inspect "$swap" 2>&1) || true
 		if [[ $out == *"no torpor image (swap signature present)"* ]]; then
-			echo "# boot $BOOT: power cut $delay s after the snapshot line, $where: plain swap on the disk"
+			echo "# boot $BOOT: power cut $delay s after '$anchor', $where: plain swap on the disk"
 			boot clean
 			expect_pass
 			clean=$((clean + 1))
 		else
 			host_run "$TORPOR" verify "$swap"
-			echo "# boot $BOOT: power cut $delay s after the snapshot line, $where: a complete image on the disk"
+			echo "# boot $BOOT: power cut $delay s after '$anchor', $where: a complete image on the disk"
 			cycle_resume_once "$swap"
 			resumed=$((resumed + 1))
 		fi
