@@ -45,7 +45,8 @@
 #	                          image with CONF in conf.d/resume
 #
 # Variables: IMAGE (the image directory rootfs printed), SMP, MEM, TIMEOUT
-# (per boot, default 400 s), APPEND, TAG as in the QEMU harness;
+# (per boot, default 400 s), APPEND, TAG as in the QEMU harness; ROOT_FS
+# (ext4, the default, or btrfs: the root disk the run boots);
 # SYSTEM_IMAGE=DIR runs with that image directory (build/system/image-*)
 # instead of the one rootfs builds or finds for the checkout as it is.
 
@@ -95,6 +96,8 @@ systest_disk()
 # build/system/run/SCENARIO/RELEASE[-TAG].
 harness_setup()
 {
+	local root_img
+
 	harness_vars "$@"
 	read_versions || harness_die "no build/versions.mk (run make deps)"
 	# shellcheck disable=SC2153 # set by harness_vars
@@ -108,7 +111,12 @@ harness_setup()
 	WORK=$SYSTEM_OUT/run/$SCENARIO/$KERNEL${TAG:+-$TAG}
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
-	qemu-img create -q -f qcow2 -b "$IMAGE/root.img" -F raw "$WORK/root.qcow2" ||
+	case ${ROOT_FS:=ext4} in
+	ext4) root_img=$IMAGE/root.img ;;
+	btrfs) root_img=$IMAGE/root-btrfs.img ;;
+	*) harness_die "ROOT_FS=$ROOT_FS: not ext4 or btrfs" ;;
+	esac
+	qemu-img create -q -f qcow2 -b "$root_img" -F raw "$WORK/root.qcow2" ||
 		harness_die "qemu-img create failed"
 	truncate -s "${SWAP_MIB}M" "$WORK/swap.img"
 	mkswap -U "$SWAP_UUID" "$WORK/swap.img" >"$WORK/mkswap.log" 2>&1 ||
@@ -214,12 +222,14 @@ expect_resumed()
 }
 
 # root_raw: $WORK/root.raw, a raw copy of the guest's root disk as the
-# last boot left it, with the ext4 journal replayed (a hibernated system
-# synced its files, but their metadata may be in the journal only).
+# last boot left it, on ext4 with the journal replayed (a hibernated system
+# synced its files, but their metadata may be in the journal only; btrfs
+# commits them with the sync).
 root_raw()
 {
 	host_run qemu-img convert -O raw "$WORK/root.qcow2" "$WORK/root.raw"
-	e2fsck -E journal_only -y "$WORK/root.raw" >>"$WORK/host.log" 2>&1 || true
+	[[ $ROOT_FS != ext4 ]] ||
+		e2fsck -E journal_only -y "$WORK/root.raw" >>"$WORK/host.log" 2>&1 || true
 }
 
 # guest_initramfs RELEASE OUT CONF: the initramfs "update-initramfs -u -k
