@@ -134,6 +134,7 @@ style: deps
 	@$(CHECKPATCH) --no-tree --quiet --ignore LINUX_VERSION_CODE -f $(KERNEL_SOURCES) $(ASM_SOURCES)
 	@$(call version_guard,kernel)
 	@shellcheck -x $(SHELL_SCRIPTS)
+	@tools/doc/rst-check Documentation/*.rst
 	@! grep -nE '\<bitmap_(set|clear|weight|zero|zalloc|fill)\(' $(filter-out kernel/bits.h,$(KERNEL_SOURCES)) || \
 		{ echo "style: frame and page bitmaps go through kernel/bits.h (the kernel's helpers count in unsigned int)"; exit 1; }
 
@@ -153,6 +154,10 @@ style-selftest:
 			echo "style-selftest: the guard misses: $$t"; exit 1; \
 		fi; \
 	done; echo "style-selftest: the version guard caught all $$n planted tests"
+	@printf 'A longer title\n======\n\ntext\n' >$(STYLE_SELFTEST)/short-underline.rst && \
+		if tools/doc/rst-check $(STYLE_SELFTEST)/short-underline.rst >/dev/null; then \
+			echo "style-selftest: rst-check passes a title underline too short"; exit 1; \
+		fi; echo "style-selftest: rst-check caught a title underline too short"
 
 # make scenario S=NAME [KVER=release] [ARGS="VAR=value ..."]
 scenario: all

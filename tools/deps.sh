@@ -29,10 +29,11 @@ export DEBIAN_FRONTEND=noninteractive
 # xz-utils and zstd also decompress the kernel images, whose symbol
 # tables the module build reads (tools/klp-convert/kernel-symbols).
 # btrfs-progs makes the btrfs of the swapfile scenario and goes into its
-# guest (mkswapfile, map-swapfile).
+# guest (mkswapfile, map-swapfile).  python3-docutils: make style parses
+# Documentation/ (tools/doc/rst-check).
 PACKAGES=(qemu-system-x86 busybox-static cpio kmod xz-utils zstd lz4 liblz4-dev
 	  clang libclang-rt-14-dev make gcc perl util-linux coreutils shellcheck
-	  linux-headers-amd64 btrfs-progs)
+	  linux-headers-amd64 btrfs-progs python3-docutils)
 
 APT_UPDATED=
 

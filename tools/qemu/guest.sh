@@ -259,7 +259,7 @@ expect_swap_again()
 expect_no_resume()
 {
 	load_torpor
-	echo "$(block_devno "$1")" >/sys/power/resume ||
+	block_devno "$1" >/sys/power/resume ||
 		fail "resume request on $1 failed: $(last_torpor_line)"
 	[ "$(cat /sys/power/torpor/status)" = idle ] ||
 		fail "status '$(cat /sys/power/torpor/status)' with no image"

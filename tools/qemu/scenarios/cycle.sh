@@ -531,6 +531,7 @@ cycle_pressure_hog()
 
 	pct=$(karg harness.anon_pct) || return 0
 	[ "$pct" != 0 ] || return 0
+	# shellcheck disable=SC2034 # read by workload_start (workload.sh)
 	WORKLOAD_ANON_MIB=$(awk -v pct="$pct" \
 		'$1 == "MemTotal:" { print int($2 * pct / 100 / 1024) }' /proc/meminfo)
 }
