@@ -105,28 +105,61 @@ static int torpor_platform_rollback(int err)
 }
 
 /*
- * Returns only after a platform rollback.  Otherwise a valid image is on
- * disk and the system must not run on.
+ * "suspend" in /sys/power/disk (hybrid sleep): with the image written,
+ * sleep in RAM rather than power off.  A wakeup brings this very system
+ * back, and the image is discarded: it would roll the disks back.  If the
+ * power fails meanwhile, the next boot resumes the image.  Tasks stay
+ * frozen and allocations restricted to no I/O, as for the kernel's own.
+ *
+ * Return: 0 after a wakeup, or the error that kept the machine from
+ * suspending (it is to power off as the image wants then).
+ */
+static int torpor_suspend_to_ram(void)
+{
+	int err;
+
+	pr_info("image written, suspending to RAM: the image resumes if power is lost\n");
+	err = suspend_devices_and_enter(mem_sleep_current);
+	if (err) {
+		pr_err("suspend to RAM failed (error %d), powering off: the image resumes at the next boot\n",
+		       err);
+		return err;
+	}
+	if (torpor_image_discard())
+		pr_err("woke from RAM, but the image is still on the resume device: run torpor discard before the next boot\n");
+	else
+		pr_info("woke from RAM: image discarded\n");
+	return 0;
+}
+
+/*
+ * Returns only after a platform rollback or a wakeup from suspend mode.
+ * Otherwise a valid image is on disk and the system must not run on.
  */
 static int torpor_power_down(const struct torpor_hib *hib)
 {
-	int err;
+	int err = 0;
 
 	switch (hib->mode) {
 	case TORPOR_MODE_REBOOT:
 		kernel_restart(NULL);
 		break;
+	case TORPOR_MODE_SUSPEND:
+		if (!torpor_suspend_to_ram())
+			return 0;
+		/* As the kernel does: through the platform's S4 if it has one. */
+		err = hibernation_ops ? hibernation_platform_enter() : 0;
+		break;
 	case TORPOR_MODE_PLATFORM:
 		err = hib->q.platform ? hibernation_platform_enter() : 0;
-		if (err == -EAGAIN || err == -EBUSY)
-			return torpor_platform_rollback(err);
-		fallthrough;
+		break;
 	default:
-		/* Suspend-to-RAM first ("suspend") is not offered yet. */
-		if (kernel_can_power_off())
-			kernel_power_off();
 		break;
 	}
+	if (err == -EAGAIN || err == -EBUSY)
+		return torpor_platform_rollback(err);
+	if (kernel_can_power_off())
+		kernel_power_off();
 	kernel_halt();
 	pr_crit("image written, power the machine off now\n");
 	for (;;)

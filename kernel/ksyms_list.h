@@ -47,6 +47,7 @@ int pm_notifier_call_chain(unsigned long val);
 void pm_restrict_gfp_mask(void);
 void pm_restore_gfp_mask(void);
 int arch_resume_nosmt(void);
+int suspend_devices_and_enter(suspend_state_t state);
 
 TORPOR_KSYM(hibernation_mode);
 TORPOR_KSYM(hibernation_ops);
@@ -61,6 +62,8 @@ TORPOR_KSYM(pm_notifier_call_chain);
 TORPOR_KSYM(pm_restrict_gfp_mask);
 TORPOR_KSYM(pm_restore_gfp_mask);
 TORPOR_KSYM(arch_resume_nosmt);
+TORPOR_KSYM(suspend_devices_and_enter);
+TORPOR_KSYM(mem_sleep_current);
 TORPOR_KSYM(power_kobj);
 TORPOR_KSYM(events_check_enabled);
 TORPOR_KSYM(hibernation_available);

@@ -72,6 +72,16 @@
 # workload runs on and the area is plain swap, in that boot and on the
 # host.
 #
+# DISK_MODE=suspend (hybrid): "suspend" in /sys/power/disk, the image
+# written and then the machine suspended to RAM.  Boot 1 arms the RTC's
+# wake alarm (WAKE_S, default 30 s: after the write) and hibernates: the
+# RTC must wake this same system, which finds "woke from RAM: image
+# discarded" in its log, the workload intact and the area plain swap
+# again.  Boot 2 hibernates the cycle's workload the same way with no
+# alarm, and the power is cut 2 s after torpor says it suspends (QEMU
+# killed: it must not have powered off): the image must be on the disk,
+# and boot 3 must resume it with every check of a cycle round.
+#
 # The hardened variants cover init_on_free, page_poison, nosmt (on a guest
 # whose CPUs have SMT siblings: QEMU's default "max" CPU looks like AMD's
 # and reports none), pti, 4-level paging and platform mode.  resume-cut:
@@ -86,6 +96,7 @@
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=smp4 SMP=4' budget=240
 # check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=2 CUT=1 IMAGE_SIZE=off TAG=cut' budget=240
 # check: kernels=61 order=60 name=soak-{release} args='ROUNDS=3 SOAK=1 SMPS="1 2 4" IMAGE_SIZE=off TAG=soak' budget=240
+# check: kernels=61,612 order=40 args='DISK_MODE=suspend TAG=hybrid' budget=300
 # check: kernels=61,612 order=50 name=hibernate-cut-{release} args='ROUNDS=2 WRITE_CUT=1 TAG=wcut' budget=300
 # check: kernels=61 order=30 name=pressure-70-{release} args='PRESSURE=70 TAG=p70' budget=300
 # check: kernels=612 order=30 name=pressure-85-short-{release} args='PRESSURE=85 SWAP=short TAG=p85short' budget=120
@@ -110,6 +121,7 @@ plan()
 
 	[[ -z ${WRITE_CUT:-} ]] || { cycle_write_cuts "${ROUNDS:-2}"; return; }
 	[[ -z ${PRESSURE:-} ]] || { cycle_pressure "$PRESSURE" "${SWAP:-fit}"; return; }
+	[[ $mode != suspend ]] || { cycle_hybrid; return; }
 	[[ $via == sysfs || $via == param ]] ||
 		scenario_fail "RESUME_VIA=$via: not sysfs or param"
 	[[ $mode == shutdown || $mode == platform ]] ||
@@ -161,11 +173,12 @@ plan()
 	[[ $soak == 0 ]] || soak_tally "$rounds"
 }
 
-# The cycle stage's arguments for one round of WORKLOAD, hibernating in
-# shutdown mode with image_size left alone.
+# The cycle stage's arguments for one round of workload @1, memhog at @2
+# % of RAM (0: the workload's own size), hibernating in mode @3 (default
+# shutdown) with image_size left alone.
 cycle_one_round()
 {
-	echo "$APPEND harness.rounds=1 harness.workload=$1 harness.image_size=0 harness.image_size_round=none harness.disk_mode=shutdown harness.soak=0 harness.anon_pct=${2:-0}"
+	echo "$APPEND harness.rounds=1 harness.workload=$1 harness.image_size=0 harness.image_size_round=none harness.disk_mode=${3:-shutdown} harness.soak=0 harness.anon_pct=${2:-0}"
 }
 
 # The boot after a hibernation resumes round 1, every check of the round
@@ -225,6 +238,28 @@ cycle_write_cuts()
 		fi
 	done
 	echo "# hibernate-cut tally: $boots cuts ($during during the write, $((boots - during)) after it); $resumed resumed intact, $clean booted clean with swap usable, 0 corrupt"
+}
+
+# DISK_MODE=suspend: woken by the RTC, then cut off while suspended.
+cycle_hybrid()
+{
+	local swap
+
+	workload_swap_disk default
+	swap=$(disk_path swap)
+	boot hybrid_wake timeout=600 append="$APPEND harness.wake_s=${WAKE_S:-30}"
+	expect_pass
+	echo "# woken: $(result hybrid)"
+	expect_no_image "$swap"
+	boot cycle timeout=600 \
+		append="$(cycle_one_round default 0 suspend)" \
+		cut_on='torpor: image written, suspending to RAM' cut_delay=2
+	expect_cut
+	! grep -q 'torpor: woke from RAM' "$LOG" ||
+		scenario_fail "boot $BOOT: woke from RAM with no alarm set"
+	echo "# boot $BOOT: power cut while suspended to RAM"
+	expect_image_markers "$swap"
+	cycle_resume_once "$swap"
 }
 
 # PRESSURE=PCT: @1 % of RAM in memhog, swap @2 (fit or short).
@@ -567,6 +602,30 @@ stage_pressure_short()
 		"swap too small for the image: [0-9]* pages to save need at least [0-9]* slots even after reclaim, [0-9]* free in the resume area ([0-9]* short)"
 	! dmesg | grep -q 'Freezing user space' ||
 		fail "refused only after freezing user space"
+	workload_check
+	expect_swap_again "$dev" active
+	check_kernel_sane
+}
+
+# DISK_MODE=suspend, woken: the RTC alarm ends the suspend to RAM, and
+# "echo disk" returns in this same system, its image discarded.
+stage_hybrid_wake()
+{
+	local dev alarm=/sys/class/rtc/rtc0/wakealarm
+
+	dev=$(disk_dev swap)
+	prepare_hibernation "$dev" suspend
+	workload_start small
+	[ -e $alarm ] || fail "no RTC wake alarm ($alarm)"
+	echo 0 >$alarm
+	echo "+$(karg harness.wake_s)" >$alarm
+	log "hibernating in suspend mode, woken by the RTC in $(karg harness.wake_s) s"
+	hibernate_now
+	dmesg | grep -q 'torpor: image written, suspending to RAM' ||
+		fail "echo disk returned without suspending: $(last_torpor_line)"
+	dmesg | grep -q 'torpor: woke from RAM: image discarded' ||
+		fail "no 'woke from RAM: image discarded': $(last_torpor_line)"
+	report hybrid "$(dmesg | grep -o 'torpor: woke from RAM.*')"
 	workload_check
 	expect_swap_again "$dev" active
 	check_kernel_sane
