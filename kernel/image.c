@@ -18,7 +18,6 @@
 #include <linux/utsname.h>
 #include <linux/uuid.h>
 
-#include "bdev.h"
 #include "compress.h"
 #include "crc.h"
 #include "image.h"
@@ -26,6 +25,7 @@
 #include "snapshot.h"
 #include "stats.h"
 #include "ostream.h"
+#include "signature.h"
 #include "swap.h"
 
 
@@ -49,42 +49,10 @@ struct torpor_writer {
 	u32 seed;			/* crc32c state after uuid */
 };
 
-static bool torpor_sig_is(struct page *page, const char *sig)
+/* Through torpor_swap_rw(), so an I/O error is recorded with the rest. */
+static int torpor_target_make_swap(struct torpor_swap *sw, struct page *page)
 {
-	return !memcmp(page_address(page) + TORPOR_SIG_OFFSET, sig,
-		       TORPOR_SIG_LEN);
-}
-
-static struct torpor_swap_tail *torpor_tail(struct page *page)
-{
-	return page_address(page) + TORPOR_TAIL_OFFSET;
-}
-
-/*
- * The kernel refuses swapon without the swap signature, so a torpor
- * signature on an active area is an image this kernel wrote (a test run,
- * or a power-off that failed): stale, and given back to swap first.
- */
-static int torpor_sig_check(struct torpor_swap *sw, struct page *page,
-			    bool *stale)
-{
-	union swap_header *sh = page_address(page);
-
-	*stale = torpor_sig_is(page, TORPOR_SIG) &&
-		 !memcmp(torpor_tail(page)->orig_sig, TORPOR_SWAP_SIG,
-			 TORPOR_SIG_LEN);
-	if (!*stale && !torpor_sig_is(page, TORPOR_SWAP_SIG))
-		return torpor_stats_fail(-EINVAL, "resume device %u:%u has no swap signature",
-					 MAJOR(sw->dev), MINOR(sw->dev));
-	if (sh->info.nr_badpages > TORPOR_MAX_BADPAGES)
-		return torpor_stats_fail(-EINVAL, "resume device %u:%u: bad-page list overlaps the image tail",
-					 MAJOR(sw->dev), MINOR(sw->dev));
-	return 0;
-}
-
-static int torpor_sig_restore(struct torpor_swap *sw, struct page *page)
-{
-	torpor_sig_page_restore(page_address(page));
+	torpor_sig_make_swap(page_address(page));
 	return torpor_swap_rw(sw, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
 			      sw->sig_page, page);
 }
@@ -103,7 +71,8 @@ static int torpor_target_open(struct torpor_swap *sw, struct page **sig,
 	if (!err)
 		err = torpor_swap_rw(sw, REQ_OP_READ, sw->sig_page, *sig);
 	if (!err)
-		err = torpor_sig_check(sw, *sig, stale);
+		err = torpor_sig_check_target(sw->dev, page_address(*sig),
+					      stale);
 	if (!err)
 		return 0;
 	if (*sig)
@@ -315,17 +284,10 @@ static int torpor_image_write_body(struct torpor_writer *wr,
  */
 static int torpor_image_write_tail(struct torpor_writer *wr)
 {
-	struct torpor_swap_tail *t = torpor_tail(wr->sig);
 	int err;
 
-	memset(t, 0, sizeof(*t));
-	t->version = cpu_to_le32(TORPOR_FORMAT_VERSION);
-	t->header_page = cpu_to_le64(wr->header_page);
-	t->header_crc = cpu_to_le64(le32_to_cpu(wr->header_crc));
-	memcpy(t->image_uuid, wr->uuid, sizeof(t->image_uuid));
-	memcpy(t->orig_sig, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
-	memcpy(t->sig, TORPOR_SIG, TORPOR_SIG_LEN);
-	t->tail_crc = cpu_to_le32(torpor_crc32c(t, sizeof(*t)));
+	torpor_sig_make_image(page_address(wr->sig), wr->header_page,
+			      wr->header_crc, wr->uuid);
 	err = torpor_swap_rw(&wr->sw,
 			     REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA,
 			     wr->sw.sig_page, wr->sig);
@@ -333,7 +295,7 @@ static int torpor_image_write_tail(struct torpor_writer *wr)
 	 * A failed write may still have reached the medium, in part: the
 	 * image's signature must not outlive a system that runs on.
 	 */
-	if (err && torpor_sig_restore(&wr->sw, wr->sig))
+	if (err && torpor_target_make_swap(&wr->sw, wr->sig))
 		pr_err("the resume device may still hold the image: run torpor discard before its next boot\n");
 	return err;
 }
@@ -380,7 +342,7 @@ static int torpor_writer_open(struct torpor_writer *wr)
 	if (err)
 		return err;
 	if (stale)
-		err = torpor_sig_restore(&wr->sw, wr->sig);
+		err = torpor_target_make_swap(&wr->sw, wr->sig);
 	if (err) {
 		__free_page(wr->sig);
 		torpor_swap_close(&wr->sw, false);
@@ -427,7 +389,7 @@ int torpor_image_discard(void)
 	torpor_written = NULL;
 	if (!wr)
 		return 0;
-	err = torpor_sig_restore(&wr->sw, wr->sig);
+	err = torpor_target_make_swap(&wr->sw, wr->sig);
 	torpor_writer_close(wr, false);
 	return err;
 }

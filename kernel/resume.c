@@ -30,6 +30,7 @@
 #include "reader.h"
 #include "restore.h"
 #include "resume.h"
+#include "signature.h"
 #include "snapshot.h"
 #include "stats.h"
 #include "torpor_image_check.h"
@@ -61,7 +62,7 @@ static int torpor_check_image(struct torpor_in *in, void *page)
 	int ret;
 
 	/* Checksums first: the shared checks then name the field that is off. */
-	memcpy(tail, page + TORPOR_TAIL_OFFSET, sizeof(*tail));
+	memcpy(tail, torpor_sig_tail(page), sizeof(*tail));
 	if (!torpor_crc32c_self_ok(tail, sizeof(*tail), &tail->tail_crc))
 		return torpor_stats_fail(-EBADMSG, "image refused: tail: crc32c mismatch");
 	if (torpor_check_tail(tail, in->dev_pages, why, sizeof(why)))
@@ -83,7 +84,7 @@ static int torpor_discard_image(struct torpor_in *in, u64 sig_page, void *page)
 	int ret;
 
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, sig_page, page);
-	return ret ?: torpor_sig_page_write_swap(in->bdev, sig_page, page);
+	return ret ?: torpor_sig_write_swap(in->bdev, sig_page, page);
 }
 
 /*
@@ -104,9 +105,7 @@ static int torpor_count_attempt(struct torpor_in *in, u64 sig_page, void *page)
 	if (ret)
 		return torpor_stats_fail(ret, "image refused: cannot read the swap header again");
 	tail->attempts = cpu_to_le32(attempts + 1);
-	tail->tail_crc = 0;
-	tail->tail_crc = cpu_to_le32(torpor_crc32c(tail, sizeof(*tail)));
-	memcpy(page + TORPOR_TAIL_OFFSET, tail, sizeof(*tail));
+	torpor_sig_seal(page, tail);
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_WRITE | REQ_SYNC |
 				  REQ_PREFLUSH | REQ_FUA, sig_page, page);
 	if (ret)
@@ -194,7 +193,7 @@ static int torpor_find_image(struct torpor_in *in, u64 sig_page, void *page)
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, sig_page, page);
 	if (ret)
 		return ret;
-	return !memcmp(page + TORPOR_SIG_OFFSET, TORPOR_SIG, TORPOR_SIG_LEN);
+	return torpor_sig_holds_image(page);
 }
 
 /*
