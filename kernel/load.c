@@ -21,8 +21,8 @@
 #include "place.h"
 #include "crc.h"
 #include "stats.h"
+#include "ram.h"
 #include "reader.h"
-#include "snapshot.h"
 #include "torpor_image_check.h"
 
 struct torpor_loader;
@@ -98,7 +98,7 @@ static int torpor_index_ram(const struct torpor_extent *ext, u64 n)
 {
 	struct torpor_ram_check c = { .ext = ext, .n = n };
 
-	torpor_walk_ram(torpor_ram_check_range, &c);
+	torpor_ram_walk(torpor_ram_check_range, &c);
 	torpor_ram_check_run(&c);
 	if (!c.failed && c.i < n) {
 		c.failed = true;

@@ -27,11 +27,11 @@
 #include "ksyms.h"
 #include "load.h"
 #include "place.h"
+#include "ram.h"
 #include "reader.h"
 #include "restore.h"
 #include "resume.h"
 #include "signature.h"
-#include "snapshot.h"
 #include "stats.h"
 #include "torpor_image_check.h"
 
@@ -44,7 +44,7 @@ static int torpor_check_machine(const struct torpor_in *in)
 
 	if (le32_to_cpu(h->flags) & TORPOR_FLAG_TEST && !in->test)
 		return torpor_stats_fail(-EINVAL, "image refused: test image, never resumed");
-	torpor_snapshot_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
+	torpor_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
 	if (le32_to_cpu(h->ram_ranges) != ranges ||
 	    le64_to_cpu(h->ram_pages) != ram_pages ||
 	    le32_to_cpu(h->ram_fingerprint) != fingerprint ||

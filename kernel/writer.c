@@ -24,6 +24,7 @@
 #include "snapshot.h"
 #include "stats.h"
 #include "ostream.h"
+#include "ram.h"
 #include "signature.h"
 #include "swap.h"
 #include "writer.h"
@@ -219,7 +220,7 @@ static void torpor_writer_fill_header(struct torpor_writer *wr,
 	h->kernel_hash = cpu_to_le32(torpor_writer_kernel_hash(h));
 	h->arch = cpu_to_le32(TORPOR_ARCH_X86_64);
 	h->page_size = cpu_to_le32(PAGE_SIZE);
-	torpor_snapshot_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
+	torpor_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
 	h->ram_ranges = cpu_to_le32(ranges);
 	h->ram_pages = cpu_to_le64(ram_pages);
 	h->max_pfn = cpu_to_le64(max_pfn);
