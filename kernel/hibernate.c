@@ -171,7 +171,7 @@ static int torpor_write(struct torpor_hib *hib)
 		err = torpor_test_resume();
 	else if (!err)
 		err = torpor_power_down(hib);
-	pm_restore_gfp_mask();
+	torpor_quiesce_allow_io();
 	return err;
 }
 

@@ -41,7 +41,7 @@ int torpor_restore_frozen(bool platform)
 		.atomic = torpor_restore_jump,
 	};
 
-	pm_restore_gfp_mask();
+	torpor_quiesce_allow_io();
 	return torpor_quiesce(&q);
 }
 
