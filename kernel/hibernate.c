@@ -19,7 +19,7 @@
 #include <linux/reboot.h>
 #include <linux/suspend.h>
 
-#include "arch/x86/arch.h"
+#include "arch.h"
 #include "entry.h"
 #include "hibernate.h"
 #include "ksyms.h"

@@ -10,6 +10,7 @@
 #include <linux/pm.h>
 #include <linux/suspend.h>
 
+#include "arch.h"
 #include "ksyms.h"
 #include "quiesce.h"
 #include "restore.h"

@@ -22,6 +22,7 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
+#include "arch.h"
 #include "bdev.h"
 #include "crc.h"
 #include "ksyms.h"
