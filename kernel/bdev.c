@@ -10,7 +10,7 @@
 #include "bdev.h"
 
 /* The page behind a kernel buffer, from the linear map or vmalloc. */
-struct page *torpor_buf_page(void *buf)
+struct page *torpor_bdev_buf_page(void *buf)
 {
 	return is_vmalloc_addr(buf) ? vmalloc_to_page(buf) : virt_to_page(buf);
 }
@@ -32,7 +32,7 @@ int torpor_bdev_page_io(struct block_device *bdev, blk_opf_t opf,
 	int ret;
 
 	bio->bi_iter.bi_sector = dev_page << (PAGE_SHIFT - SECTOR_SHIFT);
-	__bio_add_page(bio, torpor_buf_page(buf), PAGE_SIZE, 0);
+	__bio_add_page(bio, torpor_bdev_buf_page(buf), PAGE_SIZE, 0);
 	ret = submit_bio_wait(bio);
 	bio_put(bio);
 	return ret;

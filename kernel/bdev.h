@@ -12,7 +12,7 @@
 struct block_device;
 struct page;
 
-struct page *torpor_buf_page(void *buf);
+struct page *torpor_bdev_buf_page(void *buf);
 int torpor_bdev_page_io(struct block_device *bdev, blk_opf_t opf,
 			u64 dev_page, void *buf);
 

@@ -20,8 +20,8 @@
 
 #define TORPOR_SECTORS_PER_PAGE	(TORPOR_PAGE_SIZE >> SECTOR_SHIFT)
 
-static int torpor_map_add(struct torpor_in *in, u64 stream_page, u64 dev_page,
-			  u64 count)
+static int torpor_reader_map_add(struct torpor_in *in, u64 stream_page,
+				 u64 dev_page, u64 count)
 {
 	struct torpor_map_run *runs;
 
@@ -80,8 +80,9 @@ static int torpor_map_extents(struct torpor_in *in,
 		if (torpor_check_map_extent(&in->hdr, ext, i, e, *mapped,
 					    in->dev_pages, why, sizeof(why)))
 			return torpor_map_fail(-EINVAL, why);
-		ret = torpor_map_add(in, *mapped, le64_to_cpu(ext->dev_page),
-				     le32_to_cpu(ext->count));
+		ret = torpor_reader_map_add(in, *mapped,
+					    le64_to_cpu(ext->dev_page),
+					    le32_to_cpu(ext->count));
 		if (ret)
 			return torpor_stats_fail(ret, "out of memory for the stream map");
 		*mapped += le32_to_cpu(ext->count);
@@ -176,7 +177,7 @@ static unsigned int torpor_chunk_bio(struct torpor_in *in, struct torpor_chunk *
 	bio->bi_end_io = torpor_chunk_end_io;
 	bio->bi_private = c;
 	for (i = 0; i < n; i++)
-		__bio_add_page(bio, torpor_buf_page(c->buf + (done + i) * PAGE_SIZE),
+		__bio_add_page(bio, torpor_bdev_buf_page(c->buf + (done + i) * PAGE_SIZE),
 			       PAGE_SIZE, 0);
 	atomic_inc(&c->pending);
 	submit_bio(bio);

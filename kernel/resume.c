@@ -114,8 +114,8 @@ static int torpor_count_attempt(struct torpor_in *in, u64 sig_page, void *page)
 	return 0;
 }
 
-static int torpor_place_image(struct torpor_in *in, struct torpor_place *pl,
-			      const struct torpor_extent *ext)
+static int torpor_resume_place(struct torpor_in *in, struct torpor_place *pl,
+			       const struct torpor_extent *ext)
 {
 	const struct torpor_image_header *h = &in->hdr;
 	u64 avail = si_mem_available();
@@ -146,14 +146,14 @@ static int torpor_place_image(struct torpor_in *in, struct torpor_place *pl,
 }
 
 /* Everything up to the hand-over. */
-static int torpor_load_image(struct torpor_in *in, struct torpor_place *pl)
+static int torpor_resume_load(struct torpor_in *in, struct torpor_place *pl)
 {
 	struct torpor_extent *ext = NULL;
 	int ret;
 
 	ret = torpor_reader_load_map(in) ?:
 	      torpor_load_index(in, &ext) ?:
-	      torpor_place_image(in, pl, ext);
+	      torpor_resume_place(in, pl, ext);
 	if (!ret)
 		ret = torpor_load_blocks(in, pl);
 	vfree(ext);
@@ -169,7 +169,7 @@ static int torpor_resume_image(struct torpor_in *in)
 	bool platform = le32_to_cpu(in->hdr.flags) & TORPOR_FLAG_PLATFORM;
 	int ret;
 
-	ret = torpor_load_image(in, &pl);
+	ret = torpor_resume_load(in, &pl);
 	if (!ret)
 		ret = torpor_arch_restore_prepare(&in->hdr.arch_data.x86_64, &pl);
 	if (!ret) {

@@ -202,7 +202,7 @@ static void torpor_room_measure(struct torpor_room *r)
 	r->saveable = torpor_estimate_saveable();
 	r->free = global_zone_page_state(NR_FREE_PAGES);
 	r->need = torpor_copies_for(r->saveable) + torpor_reserve_pages();
-	r->swap_free = torpor_resume_area_free();
+	r->swap_free = torpor_swaparea_resume_free();
 }
 
 /*

@@ -124,7 +124,7 @@ static int torpor_writer_pack(struct torpor_writer *wr, struct torpor_block *b)
 	int err = torpor_ostream_add(&wr->out, b->out, b->len);
 
 	wr->nr_blocks++;
-	torpor_progress_add(b->npages);
+	torpor_stats_progress_add(b->npages);
 	torpor_compress_put(&wr->comp, b);
 	return err;
 }
@@ -165,7 +165,7 @@ static int torpor_writer_add_page(struct torpor_writer *wr, unsigned long pfn,
 	if (zero) {
 		wr->zero_pages++;
 		atomic64_inc(&torpor_stats.zero_pages);
-		torpor_progress_add(1);
+		torpor_stats_progress_add(1);
 		return 0;
 	}
 	if (!wr->block) {
@@ -307,7 +307,7 @@ static void torpor_writer_summary(struct torpor_writer *wr)
 	/* The stream, its map, the header and the signature page. */
 	u64 bytes = (wr->out.pages + wr->out.map_pages + 2) * PAGE_SIZE;
 	u64 ns = ktime_get_ns() - wr->start_ns;
-	u64 ratio = torpor_ratio_x100(pages, bytes);
+	u64 ratio = torpor_stats_ratio_x100(pages, bytes);
 
 	atomic64_set(&torpor_stats.image_bytes, bytes);
 	pr_info("image written: %llu pages (%llu zero), %llu bytes, ratio %llu.%02llu, %llu MB/s, %llu ms\n",
@@ -354,7 +354,7 @@ static int torpor_writer_open(struct torpor_writer *wr)
 	torpor_ostream_init(&wr->out, &wr->sw, wr->seed);
 	torpor_index_init(&wr->idx);
 	wr->start_ns = ktime_get_ns();
-	torpor_progress_start(torpor_snapshot_pages());
+	torpor_stats_progress_start(torpor_snapshot_pages());
 	return 0;
 }
 
