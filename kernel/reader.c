@@ -17,6 +17,7 @@
 #include "stats.h"
 #include "reader.h"
 #include "torpor_image_check.h"
+#include "torpor_runs.h"
 
 #define TORPOR_SECTORS_PER_PAGE	(TORPOR_PAGE_SIZE >> SECTOR_SHIFT)
 
@@ -135,20 +136,16 @@ void torpor_reader_free_map(struct torpor_in *in)
 	in->nr_runs = 0;
 }
 
+static u64 torpor_map_run_start(const void *runs, size_t i)
+{
+	return ((const struct torpor_map_run *)runs)[i].stream_page;
+}
+
 static const struct torpor_map_run *torpor_find_run(const struct torpor_in *in,
 						       u64 stream_page)
 {
-	unsigned int lo = 0, hi = in->nr_runs;
-
-	while (hi - lo > 1) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (in->runs[mid].stream_page <= stream_page)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return &in->runs[lo];
+	return &in->runs[torpor_runs_find(in->runs, in->nr_runs, stream_page,
+					  torpor_map_run_start)];
 }
 
 static void torpor_chunk_end_io(struct bio *bio)
