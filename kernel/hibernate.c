@@ -19,10 +19,9 @@
 #include <linux/reboot.h>
 #include <linux/suspend.h>
 
-#include "arch/x86/arch.h"
+#include "arch.h"
 #include "entry.h"
 #include "hibernate.h"
-#include "image.h"
 #include "ksyms.h"
 #include "quiesce.h"
 #include "resume.h"
@@ -30,11 +29,12 @@
 #include "scrub.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "writer.h"
 
 struct torpor_hib {
 	enum torpor_mode mode;
 	struct torpor_quiesce q;
-	struct torpor_image_meta meta;
+	struct torpor_writer_meta meta;
 };
 
 /*
@@ -99,7 +99,7 @@ static void torpor_log_resumed(void)
 static int torpor_platform_rollback(int err)
 {
 	events_check_enabled = false;
-	if (torpor_image_discard())
+	if (torpor_writer_discard())
 		pr_err("the image just written is still on the resume device: run torpor discard before its next boot\n");
 	return torpor_stats_fail(err, "hibernation aborted: wakeup event while entering the platform's sleep state, image discarded");
 }
@@ -168,7 +168,7 @@ static int torpor_power_down(const struct torpor_hib *hib)
 
 static void torpor_fill_meta(struct torpor_hib *hib)
 {
-	struct torpor_image_meta *meta = &hib->meta;
+	struct torpor_writer_meta *meta = &hib->meta;
 
 	meta->flags = 0;
 	if (hib->q.platform)
@@ -199,12 +199,12 @@ static int torpor_write(struct torpor_hib *hib)
 
 	torpor_stats_phase(TORPOR_PHASE_WRITE);
 	torpor_fill_meta(hib);
-	err = torpor_image_write(&hib->meta);
+	err = torpor_writer_write(&hib->meta);
 	if (!err && hib->mode == TORPOR_MODE_TEST_RESUME)
 		err = torpor_test_resume();
 	else if (!err)
 		err = torpor_power_down(hib);
-	pm_restore_gfp_mask();
+	torpor_quiesce_allow_io();
 	return err;
 }
 
@@ -268,7 +268,7 @@ static int torpor_hibernate_locked(struct torpor_hib *hib)
 							PM_POST_HIBERNATION);
 	if (err)
 		return torpor_stats_fail(err, "a PM notifier refused hibernation");
-	err = torpor_image_check_target();
+	err = torpor_writer_check_target();
 	if (!err)
 		err = torpor_snapshot_check_room();
 	if (err)

@@ -21,8 +21,8 @@
 #include "place.h"
 #include "crc.h"
 #include "stats.h"
+#include "ram.h"
 #include "reader.h"
-#include "snapshot.h"
 #include "torpor_image_check.h"
 
 struct torpor_loader;
@@ -98,7 +98,7 @@ static int torpor_index_ram(const struct torpor_extent *ext, u64 n)
 {
 	struct torpor_ram_check c = { .ext = ext, .n = n };
 
-	torpor_walk_ram(torpor_ram_check_range, &c);
+	torpor_ram_walk(torpor_ram_check_range, &c);
 	torpor_ram_check_run(&c);
 	if (!c.failed && c.i < n) {
 		c.failed = true;
@@ -112,8 +112,8 @@ static int torpor_index_ram(const struct torpor_extent *ext, u64 n)
 				 c.bad << PAGE_SHIFT);
 }
 
-static int torpor_index_check(const struct torpor_image_header *h,
-			      const struct torpor_extent *ext, u64 n)
+static int torpor_load_check_index(const struct torpor_image_header *h,
+				   const struct torpor_extent *ext, u64 n)
 {
 	struct torpor_index_sums sums = { };
 	char why[TORPOR_ERROR_MSG_LEN];
@@ -153,7 +153,7 @@ int torpor_load_index(struct torpor_in *in, struct torpor_extent **extp)
 		 le32_to_cpu(in->hdr.index_crc))
 		ret = torpor_stats_fail(-EBADMSG, "image refused: index: crc32c mismatch");
 	else
-		ret = torpor_index_check(&in->hdr, ext, n);
+		ret = torpor_load_check_index(&in->hdr, ext, n);
 	if (ret) {
 		vfree(ext);
 		return ret;
@@ -234,7 +234,7 @@ static void torpor_job_place(struct torpor_job *job, u8 *pages, u8 *dst)
 
 	for (i = 0; dst != pages && i < npages; i++)
 		copy_page(dest[i], pages + i * PAGE_SIZE);
-	torpor_progress_add(npages);
+	torpor_stats_progress_add(npages);
 }
 
 static void torpor_job_put(struct torpor_job *job)
@@ -406,7 +406,7 @@ static int torpor_load_stream(struct torpor_loader *ld)
 	ret = torpor_reader_open(&rd, ld->in);
 	if (ret)
 		return torpor_stats_fail(ret, "out of memory for read-ahead");
-	torpor_progress_start(ld->nr_data);
+	torpor_stats_progress_start(ld->nr_data);
 	for (nr = 0; nr < nr_blocks && !ret; nr++)
 		ret = torpor_load_block(ld, &rd, nr);
 	flush_workqueue(ld->wq);

@@ -51,7 +51,7 @@ static int torpor_map_new_page(struct torpor_ostream *out)
 }
 
 /* Record that stream page out->pages lives in @dev_page. */
-static int torpor_map_add(struct torpor_ostream *out, u64 dev_page)
+static int torpor_ostream_map_add(struct torpor_ostream *out, u64 dev_page)
 {
 	struct torpor_map_page *mp = out->map_cur;
 	u32 n = mp ? le32_to_cpu(mp->head.nr_extents) : 0;
@@ -86,7 +86,7 @@ int torpor_ostream_put_page(struct torpor_ostream *out, struct page *page)
 
 	err = torpor_swap_alloc(out->sw, &dev_page);
 	if (!err)
-		err = torpor_map_add(out, dev_page);
+		err = torpor_ostream_map_add(out, dev_page);
 	if (err) {
 		__free_page(page);
 		return err;

@@ -282,8 +282,8 @@ out_platform:
  *
  * Called with tasks frozen and system sleep locked.  When a snapshot
  * succeeds (0, not restored, no pm_test) allocations are left restricted
- * to no I/O: the caller lifts that with pm_restore_gfp_mask() once the
- * image is written.
+ * to no I/O: the caller lifts that with torpor_quiesce_allow_io() once
+ * the image is written.
  *
  * Return: 0, or a negative errno with the reason recorded.
  */
@@ -291,4 +291,20 @@ int torpor_quiesce(struct torpor_quiesce *q)
 {
 	q->restored = false;
 	return torpor_quiesce_devices(q);
+}
+
+/**
+ * torpor_quiesce_allow_io - let allocations start I/O again
+ *
+ * torpor_quiesce() leaves allocations restricted to no I/O after a
+ * snapshot, so that reclaim cannot write to the resume device while the
+ * image goes there.  hibernate.c lifts it once the image is written and
+ * the machine did not power down; restore.c lifts it before a test_resume
+ * quiesces again, because that sequence restricts allocations anew once
+ * devices are prepared.  The restriction is set here, so it is lifted
+ * here too.
+ */
+void torpor_quiesce_allow_io(void)
+{
+	pm_restore_gfp_mask();
 }

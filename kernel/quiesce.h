@@ -52,5 +52,6 @@ struct torpor_quiesce {
 
 int torpor_quiesce(struct torpor_quiesce *q);
 bool torpor_quiesce_test(const struct torpor_quiesce *q, int level);
+void torpor_quiesce_allow_io(void);
 
 #endif /* _TORPOR_QUIESCE_H */

@@ -17,11 +17,12 @@
 #include "stats.h"
 #include "reader.h"
 #include "torpor_image_check.h"
+#include "torpor_runs.h"
 
 #define TORPOR_SECTORS_PER_PAGE	(TORPOR_PAGE_SIZE >> SECTOR_SHIFT)
 
-static int torpor_map_add(struct torpor_in *in, u64 stream_page, u64 dev_page,
-			  u64 count)
+static int torpor_reader_map_add(struct torpor_in *in, u64 stream_page,
+				 u64 dev_page, u64 count)
 {
 	struct torpor_map_run *runs;
 
@@ -80,8 +81,9 @@ static int torpor_map_extents(struct torpor_in *in,
 		if (torpor_check_map_extent(&in->hdr, ext, i, e, *mapped,
 					    in->dev_pages, why, sizeof(why)))
 			return torpor_map_fail(-EINVAL, why);
-		ret = torpor_map_add(in, *mapped, le64_to_cpu(ext->dev_page),
-				     le32_to_cpu(ext->count));
+		ret = torpor_reader_map_add(in, *mapped,
+					    le64_to_cpu(ext->dev_page),
+					    le32_to_cpu(ext->count));
 		if (ret)
 			return torpor_stats_fail(ret, "out of memory for the stream map");
 		*mapped += le32_to_cpu(ext->count);
@@ -134,20 +136,16 @@ void torpor_reader_free_map(struct torpor_in *in)
 	in->nr_runs = 0;
 }
 
+static u64 torpor_map_run_start(const void *runs, size_t i)
+{
+	return ((const struct torpor_map_run *)runs)[i].stream_page;
+}
+
 static const struct torpor_map_run *torpor_find_run(const struct torpor_in *in,
 						       u64 stream_page)
 {
-	unsigned int lo = 0, hi = in->nr_runs;
-
-	while (hi - lo > 1) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (in->runs[mid].stream_page <= stream_page)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return &in->runs[lo];
+	return &in->runs[torpor_runs_find(in->runs, in->nr_runs, stream_page,
+					  torpor_map_run_start)];
 }
 
 static void torpor_chunk_end_io(struct bio *bio)
@@ -176,7 +174,7 @@ static unsigned int torpor_chunk_bio(struct torpor_in *in, struct torpor_chunk *
 	bio->bi_end_io = torpor_chunk_end_io;
 	bio->bi_private = c;
 	for (i = 0; i < n; i++)
-		__bio_add_page(bio, torpor_buf_page(c->buf + (done + i) * PAGE_SIZE),
+		__bio_add_page(bio, torpor_bdev_buf_page(c->buf + (done + i) * PAGE_SIZE),
 			       PAGE_SIZE, 0);
 	atomic_inc(&c->pending);
 	submit_bio(bio);

@@ -10,6 +10,7 @@
 #include <linux/pm.h>
 #include <linux/suspend.h>
 
+#include "arch.h"
 #include "ksyms.h"
 #include "quiesce.h"
 #include "restore.h"
@@ -41,7 +42,7 @@ int torpor_restore_frozen(bool platform)
 		.atomic = torpor_restore_jump,
 	};
 
-	pm_restore_gfp_mask();
+	torpor_quiesce_allow_io();
 	return torpor_quiesce(&q);
 }
 

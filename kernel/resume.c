@@ -22,15 +22,17 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
+#include "arch.h"
 #include "bdev.h"
 #include "crc.h"
 #include "ksyms.h"
 #include "load.h"
 #include "place.h"
+#include "ram.h"
 #include "reader.h"
 #include "restore.h"
 #include "resume.h"
-#include "snapshot.h"
+#include "signature.h"
 #include "stats.h"
 #include "torpor_image_check.h"
 
@@ -43,7 +45,7 @@ static int torpor_check_machine(const struct torpor_in *in)
 
 	if (le32_to_cpu(h->flags) & TORPOR_FLAG_TEST && !in->test)
 		return torpor_stats_fail(-EINVAL, "image refused: test image, never resumed");
-	torpor_snapshot_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
+	torpor_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
 	if (le32_to_cpu(h->ram_ranges) != ranges ||
 	    le64_to_cpu(h->ram_pages) != ram_pages ||
 	    le32_to_cpu(h->ram_fingerprint) != fingerprint ||
@@ -61,7 +63,7 @@ static int torpor_check_image(struct torpor_in *in, void *page)
 	int ret;
 
 	/* Checksums first: the shared checks then name the field that is off. */
-	memcpy(tail, page + TORPOR_TAIL_OFFSET, sizeof(*tail));
+	memcpy(tail, torpor_sig_tail(page), sizeof(*tail));
 	if (!torpor_crc32c_self_ok(tail, sizeof(*tail), &tail->tail_crc))
 		return torpor_stats_fail(-EBADMSG, "image refused: tail: crc32c mismatch");
 	if (torpor_check_tail(tail, in->dev_pages, why, sizeof(why)))
@@ -83,7 +85,7 @@ static int torpor_discard_image(struct torpor_in *in, u64 sig_page, void *page)
 	int ret;
 
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, sig_page, page);
-	return ret ?: torpor_sig_page_write_swap(in->bdev, sig_page, page);
+	return ret ?: torpor_sig_write_swap(in->bdev, sig_page, page);
 }
 
 /*
@@ -104,9 +106,7 @@ static int torpor_count_attempt(struct torpor_in *in, u64 sig_page, void *page)
 	if (ret)
 		return torpor_stats_fail(ret, "image refused: cannot read the swap header again");
 	tail->attempts = cpu_to_le32(attempts + 1);
-	tail->tail_crc = 0;
-	tail->tail_crc = cpu_to_le32(torpor_crc32c(tail, sizeof(*tail)));
-	memcpy(page + TORPOR_TAIL_OFFSET, tail, sizeof(*tail));
+	torpor_sig_seal(page, tail);
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_WRITE | REQ_SYNC |
 				  REQ_PREFLUSH | REQ_FUA, sig_page, page);
 	if (ret)
@@ -114,8 +114,8 @@ static int torpor_count_attempt(struct torpor_in *in, u64 sig_page, void *page)
 	return 0;
 }
 
-static int torpor_place_image(struct torpor_in *in, struct torpor_place *pl,
-			      const struct torpor_extent *ext)
+static int torpor_resume_place(struct torpor_in *in, struct torpor_place *pl,
+			       const struct torpor_extent *ext)
 {
 	const struct torpor_image_header *h = &in->hdr;
 	u64 avail = si_mem_available();
@@ -146,14 +146,14 @@ static int torpor_place_image(struct torpor_in *in, struct torpor_place *pl,
 }
 
 /* Everything up to the hand-over. */
-static int torpor_load_image(struct torpor_in *in, struct torpor_place *pl)
+static int torpor_resume_load(struct torpor_in *in, struct torpor_place *pl)
 {
 	struct torpor_extent *ext = NULL;
 	int ret;
 
 	ret = torpor_reader_load_map(in) ?:
 	      torpor_load_index(in, &ext) ?:
-	      torpor_place_image(in, pl, ext);
+	      torpor_resume_place(in, pl, ext);
 	if (!ret)
 		ret = torpor_load_blocks(in, pl);
 	vfree(ext);
@@ -169,7 +169,7 @@ static int torpor_resume_image(struct torpor_in *in)
 	bool platform = le32_to_cpu(in->hdr.flags) & TORPOR_FLAG_PLATFORM;
 	int ret;
 
-	ret = torpor_load_image(in, &pl);
+	ret = torpor_resume_load(in, &pl);
 	if (!ret)
 		ret = torpor_arch_restore_prepare(&in->hdr.arch_data.x86_64, &pl);
 	if (!ret) {
@@ -194,7 +194,7 @@ static int torpor_find_image(struct torpor_in *in, u64 sig_page, void *page)
 	ret = torpor_bdev_page_io(in->bdev, REQ_OP_READ, sig_page, page);
 	if (ret)
 		return ret;
-	return !memcmp(page + TORPOR_SIG_OFFSET, TORPOR_SIG, TORPOR_SIG_LEN);
+	return torpor_sig_holds_image(page);
 }
 
 /*

@@ -20,6 +20,7 @@
 #include "bdev.h"
 #include "ksyms.h"
 #include "retire.h"
+#include "signature.h"
 #include "stats.h"
 
 static uint test_fault;
@@ -65,9 +66,9 @@ static int torpor_retire_image(struct torpor_retire *r)
 	if (!page)
 		return -ENOMEM;
 	err = torpor_bdev_page_io(r->b.bdev, REQ_OP_READ, r->sig_page, page);
-	if (!err && !memcmp(page + TORPOR_SIG_OFFSET, TORPOR_SIG, TORPOR_SIG_LEN)) {
-		torpor_retire_test_fault(page + TORPOR_TAIL_OFFSET);
-		err = torpor_sig_page_write_swap(r->b.bdev, r->sig_page, page);
+	if (!err && torpor_sig_holds_image(page)) {
+		torpor_retire_test_fault(torpor_sig_tail(page));
+		err = torpor_sig_write_swap(r->b.bdev, r->sig_page, page);
 	}
 	free_page((unsigned long)page);
 	return err;

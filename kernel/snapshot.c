@@ -11,7 +11,6 @@
 
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
-#include <linux/ioport.h>
 #include <linux/jump_label.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
@@ -29,8 +28,8 @@
 
 #include "alloc.h"
 #include "bits.h"
-#include "crc.h"
 #include "ksyms.h"
+#include "ram.h"
 #include "snapshot.h"
 #include "stats.h"
 #include "swaparea.h"
@@ -75,71 +74,6 @@ static void torpor_walk_zones(torpor_zone_fn fn, void *arg)
 			if (populated_zone(zone))
 				fn(zone, arg);
 	}
-}
-
-struct torpor_range_walk {
-	torpor_range_fn fn;
-	void *arg;
-};
-
-static int torpor_ram_resource(struct resource *res, void *data)
-{
-	struct torpor_range_walk *walk = data;
-	unsigned long start = PFN_UP(res->start);
-	unsigned long end = PFN_DOWN(res->end + 1);
-
-	if (start < end)
-		walk->fn(start, end, walk->arg);
-	return 0;
-}
-
-/* Calls @fn for each System RAM range, in ascending order. */
-void torpor_walk_ram(torpor_range_fn fn, void *arg)
-{
-	struct torpor_range_walk walk = { .fn = fn, .arg = arg };
-
-	walk_iomem_res_desc(IORES_DESC_NONE,
-			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, -1,
-			    &walk, torpor_ram_resource);
-}
-
-struct torpor_ram_map {
-	u32 ranges;
-	u64 pages;
-	u32 crc;
-	u64 max_pfn;
-};
-
-static void torpor_ram_map_add(unsigned long start, unsigned long end,
-			       void *arg)
-{
-	__le64 pair[2] = { cpu_to_le64(start), cpu_to_le64(end) };
-	struct torpor_ram_map *map = arg;
-
-	map->ranges++;
-	map->pages += end - start;
-	map->crc = torpor_crc32c_update(map->crc, pair, sizeof(pair));
-	map->max_pfn = max_t(u64, map->max_pfn, end);
-}
-
-/**
- * torpor_snapshot_ram_map - describe this machine's RAM
- * @ranges: number of System RAM ranges
- * @pages: page frames in them
- * @fingerprint: crc32c over the (start, end) pfn pairs, end exclusive,
- *	each a __le64, in ascending order
- * @max_pfn: end of the highest range
- */
-void torpor_snapshot_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint,
-			     u64 *max_pfn)
-{
-	struct torpor_ram_map map = { .crc = ~0u };
-
-	torpor_walk_ram(torpor_ram_map_add, &map);
-	*ranges = map.ranges;
-	*pages = map.pages;
-	*fingerprint = ~map.crc;
-	*max_pfn = map.max_pfn;
 }
 
 static bool torpor_pfn_nosave(unsigned long pfn)
@@ -206,7 +140,7 @@ static unsigned long torpor_estimate_saveable(void)
 	unsigned long free;
 
 	drain_all_pages(NULL);
-	torpor_walk_ram(torpor_count_range, &candidates);
+	torpor_ram_walk(torpor_count_range, &candidates);
 	free = global_zone_page_state(NR_FREE_PAGES);
 	return candidates > free ? candidates - free : 0;
 }
@@ -268,7 +202,7 @@ static void torpor_room_measure(struct torpor_room *r)
 	r->saveable = torpor_estimate_saveable();
 	r->free = global_zone_page_state(NR_FREE_PAGES);
 	r->need = torpor_copies_for(r->saveable) + torpor_reserve_pages();
-	r->swap_free = torpor_resume_area_free();
+	r->swap_free = torpor_swaparea_resume_free();
 }
 
 /*
@@ -438,7 +372,7 @@ static int torpor_alloc_bitmaps(void)
 	u32 ranges, crc;
 	size_t size;
 
-	torpor_snapshot_ram_map(&ranges, &pages, &crc, &max_pfn);
+	torpor_ram_map(&ranges, &pages, &crc, &max_pfn);
 	snap.max_pfn = max_pfn;
 	size = BITS_TO_LONGS(snap.max_pfn) * sizeof(long);
 	snap.own = vzalloc(size);
@@ -596,7 +530,7 @@ int torpor_snapshot_copy(void)
 	torpor_bits_zero(snap.saved, snap.max_pfn);
 	memset(counts, 0, sizeof(*counts));
 	counts->copies = snap.nr_copies;
-	torpor_walk_ram(torpor_mark_range, counts);
+	torpor_ram_walk(torpor_mark_range, counts);
 	torpor_snapshot_walk_free(torpor_unmark_free, &counts->free);
 	counts->saved = torpor_bits_weight(snap.saved, snap.max_pfn);
 	if (counts->saved > snap.nr_copies)

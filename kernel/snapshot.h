@@ -52,11 +52,4 @@ typedef void (*torpor_free_fn)(unsigned long pfn, unsigned int order,
 			       void *arg);
 void torpor_snapshot_walk_free(torpor_free_fn fn, void *arg);
 
-void torpor_snapshot_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint,
-			     u64 *max_pfn);
-
-typedef void (*torpor_range_fn)(unsigned long start_pfn,
-				unsigned long end_pfn, void *arg);
-void torpor_walk_ram(torpor_range_fn fn, void *arg);
-
 #endif /* _TORPOR_SNAPSHOT_H */

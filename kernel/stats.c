@@ -28,7 +28,7 @@ static const char * const torpor_phase_names[TORPOR_PHASE_NR] = {
 };
 
 /**
- * torpor_ratio_x100 - the compression ratio, in hundredths
+ * torpor_stats_ratio_x100 - the compression ratio, in hundredths
  * @pages: page frames in the image, zero pages included
  * @image_bytes: the image on disk: stream, map, header and signature pages
  *
@@ -36,14 +36,14 @@ static const char * const torpor_phase_names[TORPOR_PHASE_NR] = {
  * bytes of memory saved per byte of image, rounded to the nearest
  * hundredth as the tool's "%.2f" does.  Return: 0 without an image.
  */
-u64 torpor_ratio_x100(u64 pages, u64 image_bytes)
+u64 torpor_stats_ratio_x100(u64 pages, u64 image_bytes)
 {
 	if (!image_bytes)
 		return 0;
 	return div64_u64(pages * PAGE_SIZE * 100 + image_bytes / 2, image_bytes);
 }
 
-const char *torpor_phase_name(enum torpor_phase phase)
+const char *torpor_stats_phase_name(enum torpor_phase phase)
 {
 	return phase < TORPOR_PHASE_NR ? torpor_phase_names[phase] : "?";
 }
@@ -123,13 +123,13 @@ bool torpor_stats_running(void)
 }
 
 /**
- * torpor_progress_start - a write or load of @total pages begins
- * @total: pages it will report through torpor_progress_add()
+ * torpor_stats_progress_start - a write or load of @total pages begins
+ * @total: pages it will report through torpor_stats_progress_add()
  *
  * Belongs to the current phase (writing or loading), which also says
  * whether bytes_written or bytes_read measure its speed.
  */
-void torpor_progress_start(u64 total)
+void torpor_stats_progress_start(u64 total)
 {
 	atomic64_set(&torpor_stats.pages_total, total);
 	atomic64_set(&torpor_stats.pages_done, 0);
@@ -140,12 +140,12 @@ void torpor_progress_start(u64 total)
 }
 
 /**
- * torpor_progress_mbps - speed of the current or last write or load
+ * torpor_stats_progress_mbps - speed of the current or last write or load
  *
  * Return: bytes written or read per microsecond (MB/s, 10^6 bytes) from
  * its start to now, or to the end of its phase; 0 before any.
  */
-u64 torpor_progress_mbps(void)
+u64 torpor_stats_progress_mbps(void)
 {
 	enum torpor_phase phase = READ_ONCE(torpor_stats.progress_phase);
 	u64 start = READ_ONCE(torpor_stats.progress_start_ns);
@@ -160,14 +160,14 @@ u64 torpor_progress_mbps(void)
 }
 
 /**
- * torpor_progress_add - pages written or loaded
+ * torpor_stats_progress_add - pages written or loaded
  * @pages: how many more are done
  *
  * Logs the percentage and speed at every 10% step, ten lines at most;
  * safe from several workers at once, of which one logs each step (a step
  * overtaken by a later one is not logged).
  */
-void torpor_progress_add(u64 pages)
+void torpor_stats_progress_add(u64 pages)
 {
 	u64 total = atomic64_read(&torpor_stats.pages_total);
 	u64 done = atomic64_add_return(pages, &torpor_stats.pages_done);
@@ -186,7 +186,7 @@ void torpor_progress_add(u64 pages)
 	pr_info("%s image: %llu%%, %llu MB/s\n",
 		READ_ONCE(torpor_stats.progress_phase) == TORPOR_PHASE_WRITE ?
 		"writing" : "loading",
-		div64_u64(done * 100, total), torpor_progress_mbps());
+		div64_u64(done * 100, total), torpor_stats_progress_mbps());
 }
 
 /**

@@ -56,12 +56,12 @@ void torpor_stats_phase(enum torpor_phase phase);
 bool torpor_stats_running(void);
 __printf(2, 3) int torpor_stats_fail(int err, const char *fmt, ...);
 
-void torpor_progress_start(u64 total);
-void torpor_progress_add(u64 pages);
-u64 torpor_progress_mbps(void);
+void torpor_stats_progress_start(u64 total);
+void torpor_stats_progress_add(u64 pages);
+u64 torpor_stats_progress_mbps(void);
 
-u64 torpor_ratio_x100(u64 pages, u64 image_bytes);
-const char *torpor_phase_name(enum torpor_phase phase);
+u64 torpor_stats_ratio_x100(u64 pages, u64 image_bytes);
+const char *torpor_stats_phase_name(enum torpor_phase phase);
 int torpor_stats_error(char *buf, size_t size);
 
 #endif /* _TORPOR_STATS_H */

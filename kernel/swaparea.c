@@ -49,7 +49,7 @@ static struct swap_info_struct *torpor_swap_area_get(int type)
 	return get_swap_device(swp_entry(type, 1));
 }
 
-ssize_t torpor_swap_areas_show(char *buf)
+ssize_t torpor_swaparea_show(char *buf)
 {
 	struct swap_info_struct *si;
 	int type, at = 0;
@@ -85,7 +85,7 @@ static unsigned long torpor_swap_area_free(int type)
 }
 
 /* Free slots of the area /sys/power/resume names; 0 if it is not active. */
-unsigned long torpor_resume_area_free(void)
+unsigned long torpor_swaparea_resume_free(void)
 {
 	int type = swap_type_of(swsusp_resume_device, swsusp_resume_block);
 

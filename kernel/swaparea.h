@@ -10,9 +10,9 @@
  * device page of its swap header (what resume_offset names), and the
  * device and inode number stat() gives for its file or device node.
  */
-ssize_t torpor_swap_areas_show(char *buf);
+ssize_t torpor_swaparea_show(char *buf);
 
 /* Free slots of the swap area /sys/power/resume names. */
-unsigned long torpor_resume_area_free(void);
+unsigned long torpor_swaparea_resume_free(void);
 
 #endif /* _TORPOR_SWAPAREA_H */

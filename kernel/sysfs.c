@@ -31,7 +31,7 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 	char msg[TORPOR_ERROR_MSG_LEN];
 
 	if (phase != TORPOR_PHASE_IDLE)
-		return sysfs_emit(buf, "%s\n", torpor_phase_name(phase));
+		return sysfs_emit(buf, "%s\n", torpor_stats_phase_name(phase));
 	if (torpor_stats_error(msg, sizeof(msg)))
 		return sysfs_emit(buf, "error: %s\n", msg);
 	return sysfs_emit(buf, "idle\n");
@@ -84,7 +84,7 @@ TORPOR_DURATION_ATTR(restore, TORPOR_PHASE_RESTORE);
 static ssize_t ratio_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	u64 ratio = torpor_ratio_x100(atomic64_read(&torpor_stats.pages_total),
+	u64 ratio = torpor_stats_ratio_x100(atomic64_read(&torpor_stats.pages_total),
 				      atomic64_read(&torpor_stats.image_bytes));
 
 	if (!ratio)
@@ -112,9 +112,9 @@ static ssize_t progress_show(struct kobject *kobj, struct kobj_attribute *attr,
 	u64 done = atomic64_read(&torpor_stats.pages_done);
 
 	return sysfs_emit(buf, "%s %llu/%llu pages %llu%% %llu MB/s\n",
-			  torpor_phase_name(READ_ONCE(torpor_stats.phase)),
+			  torpor_stats_phase_name(READ_ONCE(torpor_stats.phase)),
 			  done, total, total ? div64_u64(done * 100, total) : 0,
-			  torpor_progress_mbps());
+			  torpor_stats_progress_mbps());
 }
 
 static ssize_t image_size_show(struct kobject *kobj,
@@ -155,7 +155,7 @@ static ssize_t room_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t swap_areas_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
-	return torpor_swap_areas_show(buf);
+	return torpor_swaparea_show(buf);
 }
 
 static struct kobj_attribute version_attr = __ATTR_RO(version);

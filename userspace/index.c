@@ -9,6 +9,7 @@
 #include "crc32c.h"
 #include "image.h"
 #include "torpor_image_check.h"
+#include "torpor_runs.h"
 
 /* Data pages are the frames of the non-zero extents, in index order. */
 static void build_data_runs(struct image *img, const struct torpor_extent *ext,
@@ -68,17 +69,15 @@ out:
 	return ret;
 }
 
+static __u64 data_run_start(const void *runs, size_t i)
+{
+	return ((const struct data_run *)runs)[i].data_page;
+}
+
 uint64_t image_pfn(const struct image *img, uint64_t data_page)
 {
-	size_t lo = 0, hi = img->nr_data;
+	size_t i = torpor_runs_find(img->data, img->nr_data, data_page,
+				    data_run_start);
 
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (img->data[mid].data_page <= data_page)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return img->data[lo].pfn + data_page - img->data[lo].data_page;
+	return img->data[i].pfn + data_page - img->data[i].data_page;
 }

@@ -12,6 +12,7 @@
 #include "crc32c.h"
 #include "image.h"
 #include "torpor_image_check.h"
+#include "torpor_runs.h"
 
 static int add_run(struct image *img, uint64_t stream_page,
 		   uint64_t dev_page, uint64_t count)
@@ -94,20 +95,16 @@ int image_load_map(struct image *img)
 	return 0;
 }
 
+static __u64 stream_run_start(const void *runs, size_t i)
+{
+	return ((const struct stream_run *)runs)[i].stream_page;
+}
+
 static const struct stream_run *find_run(const struct image *img,
 					 uint64_t stream_page)
 {
-	size_t lo = 0, hi = img->nr_runs;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (img->runs[mid].stream_page <= stream_page)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return &img->runs[lo];
+	return &img->runs[torpor_runs_find(img->runs, img->nr_runs, stream_page,
+					   stream_run_start)];
 }
 
 /* Callers keep [off, off + len) inside the mapped stream. */

@@ -11,7 +11,7 @@
 #include <asm/processor-flags.h>
 #include <asm/unwind_hints.h>
 
-#include "arch.h"
+#include "x86.h"
 
 	.text
 

@@ -18,7 +18,6 @@
 
 #include "arch.h"
 #include "place.h"
-#include "restore.h"
 #include "stats.h"
 
 extern const u8 torpor_trampoline[], torpor_trampoline_end[];

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * x86-64 part of hibernation: the CPU context the restored image returns
- * through, and what the restore trampoline needs to get there.
+ * through, and what the restore trampoline needs to get there.  Generic
+ * code includes arch.h, which declares what it calls; this header has the
+ * types and what only kernel/arch/x86/ uses.
  */
-#ifndef _TORPOR_ARCH_H
-#define _TORPOR_ARCH_H
+#ifndef _TORPOR_ARCH_X86_H
+#define _TORPOR_ARCH_X86_H
 
 /* Offsets in struct torpor_arch_context, for context.S. */
 #define TORPOR_CTX_RBX		0
@@ -48,16 +50,6 @@ struct torpor_arch_context {
 	u64 s_cet;		/* MSR IA32_S_CET, 0 without IBT */
 };
 
-extern struct torpor_arch_context torpor_arch_ctx;
-
-/*
- * Saves the context and returns 0.  Returns a second time, with 1, when
- * the restore trampoline enters torpor_arch_landing in the restored image.
- * Nothing between the two returns may use per-CPU data: the GS base is
- * the boot kernel's until restore_processor_state().
- */
-__attribute__((__returns_twice__)) int torpor_arch_save_context(void);
-
 /*
  * The trampoline jumps here with %rdi = torpor_arch_x86_64.cr3, and the
  * boot kernel's load and hand-over times in ns in %rsi and %rdx (its own
@@ -68,8 +60,5 @@ __attribute__((__returns_twice__)) int torpor_arch_save_context(void);
  */
 void torpor_arch_landing(void);
 
-void torpor_arch_prepare(struct torpor_arch_x86_64 *arch);
-void torpor_arch_restored(void);
-
 #endif /* __ASSEMBLY__ */
-#endif /* _TORPOR_ARCH_H */
+#endif /* _TORPOR_ARCH_X86_H */

@@ -18,15 +18,16 @@
 #include <linux/utsname.h>
 #include <linux/uuid.h>
 
-#include "bdev.h"
 #include "compress.h"
 #include "crc.h"
-#include "image.h"
 #include "index.h"
 #include "snapshot.h"
 #include "stats.h"
 #include "ostream.h"
+#include "ram.h"
+#include "signature.h"
 #include "swap.h"
+#include "writer.h"
 
 
 struct torpor_writer {
@@ -49,48 +50,16 @@ struct torpor_writer {
 	u32 seed;			/* crc32c state after uuid */
 };
 
-static bool torpor_sig_is(struct page *page, const char *sig)
+/* Through torpor_swap_rw(), so an I/O error is recorded with the rest. */
+static int torpor_writer_make_swap(struct torpor_swap *sw, struct page *page)
 {
-	return !memcmp(page_address(page) + TORPOR_SIG_OFFSET, sig,
-		       TORPOR_SIG_LEN);
-}
-
-static struct torpor_swap_tail *torpor_tail(struct page *page)
-{
-	return page_address(page) + TORPOR_TAIL_OFFSET;
-}
-
-/*
- * The kernel refuses swapon without the swap signature, so a torpor
- * signature on an active area is an image this kernel wrote (a test run,
- * or a power-off that failed): stale, and given back to swap first.
- */
-static int torpor_sig_check(struct torpor_swap *sw, struct page *page,
-			    bool *stale)
-{
-	union swap_header *sh = page_address(page);
-
-	*stale = torpor_sig_is(page, TORPOR_SIG) &&
-		 !memcmp(torpor_tail(page)->orig_sig, TORPOR_SWAP_SIG,
-			 TORPOR_SIG_LEN);
-	if (!*stale && !torpor_sig_is(page, TORPOR_SWAP_SIG))
-		return torpor_stats_fail(-EINVAL, "resume device %u:%u has no swap signature",
-					 MAJOR(sw->dev), MINOR(sw->dev));
-	if (sh->info.nr_badpages > TORPOR_MAX_BADPAGES)
-		return torpor_stats_fail(-EINVAL, "resume device %u:%u: bad-page list overlaps the image tail",
-					 MAJOR(sw->dev), MINOR(sw->dev));
-	return 0;
-}
-
-static int torpor_sig_restore(struct torpor_swap *sw, struct page *page)
-{
-	torpor_sig_page_restore(page_address(page));
+	torpor_sig_make_swap(page_address(page));
 	return torpor_swap_rw(sw, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
 			      sw->sig_page, page);
 }
 
 /* Open the target and read its signature page into a new page. */
-static int torpor_target_open(struct torpor_swap *sw, struct page **sig,
+static int torpor_writer_open_target(struct torpor_swap *sw, struct page **sig,
 			      bool *stale)
 {
 	int err;
@@ -103,7 +72,8 @@ static int torpor_target_open(struct torpor_swap *sw, struct page **sig,
 	if (!err)
 		err = torpor_swap_rw(sw, REQ_OP_READ, sw->sig_page, *sig);
 	if (!err)
-		err = torpor_sig_check(sw, *sig, stale);
+		err = torpor_sig_check_target(sw->dev, page_address(*sig),
+					      stale);
 	if (!err)
 		return 0;
 	if (*sig)
@@ -114,14 +84,14 @@ static int torpor_target_open(struct torpor_swap *sw, struct page **sig,
 }
 
 /**
- * torpor_image_check_target - can an image be written?
+ * torpor_writer_check_target - can an image be written?
  *
  * Cheap enough to run before anything is frozen: the resume device is set,
  * is an active swap area and carries a swap signature.
  *
  * Return: 0 or a negative errno, with the reason recorded.
  */
-int torpor_image_check_target(void)
+int torpor_writer_check_target(void)
 {
 	struct torpor_swap *sw;
 	struct page *sig;
@@ -131,7 +101,7 @@ int torpor_image_check_target(void)
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
 	if (!sw)
 		return torpor_stats_fail(-ENOMEM, "out of memory to check the resume device");
-	err = torpor_target_open(sw, &sig, &stale);
+	err = torpor_writer_open_target(sw, &sig, &stale);
 	if (!err) {
 		__free_page(sig);
 		torpor_swap_close(sw, false);
@@ -141,7 +111,7 @@ int torpor_image_check_target(void)
 }
 
 /* Over release and version as stored, which sit next to each other. */
-static u32 torpor_image_kernel_hash(const struct torpor_image_header *h)
+static u32 torpor_writer_kernel_hash(const struct torpor_image_header *h)
 {
 	BUILD_BUG_ON(offsetof(struct torpor_image_header, kernel_version) !=
 		     offsetof(struct torpor_image_header, kernel_release) +
@@ -149,41 +119,41 @@ static u32 torpor_image_kernel_hash(const struct torpor_image_header *h)
 	return torpor_crc32c(h->kernel_release, 2 * TORPOR_UTS_LEN);
 }
 
-static int torpor_image_pack(struct torpor_writer *wr, struct torpor_block *b)
+static int torpor_writer_pack(struct torpor_writer *wr, struct torpor_block *b)
 {
 	int err = torpor_ostream_add(&wr->out, b->out, b->len);
 
 	wr->nr_blocks++;
-	torpor_progress_add(b->npages);
+	torpor_stats_progress_add(b->npages);
 	torpor_compress_put(&wr->comp, b);
 	return err;
 }
 
 /* Pack finished blocks; with @wait, every outstanding one. */
-static int torpor_image_pack_done(struct torpor_writer *wr, bool wait)
+static int torpor_writer_pack_done(struct torpor_writer *wr, bool wait)
 {
 	struct torpor_block *b;
 	int err = 0;
 
 	while (!err && (b = torpor_compress_collect(&wr->comp, wait)))
-		err = torpor_image_pack(wr, b);
+		err = torpor_writer_pack(wr, b);
 	return err;
 }
 
-static int torpor_image_new_block(struct torpor_writer *wr)
+static int torpor_writer_new_block(struct torpor_writer *wr)
 {
-	int err = torpor_image_pack_done(wr, false);
+	int err = torpor_writer_pack_done(wr, false);
 
 	/* All blocks busy: at least one is outstanding, wait for it. */
 	while (!err && !(wr->block = torpor_compress_get(&wr->comp)))
-		err = torpor_image_pack(wr,
+		err = torpor_writer_pack(wr,
 					torpor_compress_collect(&wr->comp, true));
 	if (wr->block)
 		wr->block->first_data_page = wr->data_pages;
 	return err;
 }
 
-static int torpor_image_add_page(struct torpor_writer *wr, unsigned long pfn,
+static int torpor_writer_add_page(struct torpor_writer *wr, unsigned long pfn,
 				 const void *copy)
 {
 	bool zero = !memchr_inv(copy, 0, PAGE_SIZE);
@@ -195,11 +165,11 @@ static int torpor_image_add_page(struct torpor_writer *wr, unsigned long pfn,
 	if (zero) {
 		wr->zero_pages++;
 		atomic64_inc(&torpor_stats.zero_pages);
-		torpor_progress_add(1);
+		torpor_stats_progress_add(1);
 		return 0;
 	}
 	if (!wr->block) {
-		err = torpor_image_new_block(wr);
+		err = torpor_writer_new_block(wr);
 		if (err)
 			return err;
 	}
@@ -212,7 +182,7 @@ static int torpor_image_add_page(struct torpor_writer *wr, unsigned long pfn,
 	return 0;
 }
 
-static int torpor_image_write_data(struct torpor_writer *wr)
+static int torpor_writer_write_data(struct torpor_writer *wr)
 {
 	struct torpor_snapshot_iter it;
 	const void *copy;
@@ -224,19 +194,19 @@ static int torpor_image_write_data(struct torpor_writer *wr)
 		return err;
 	torpor_snapshot_iter_start(&it);
 	while (!err && torpor_snapshot_iter_next(&it, &pfn, &copy))
-		err = torpor_image_add_page(wr, pfn, copy);
+		err = torpor_writer_add_page(wr, pfn, copy);
 	if (!err && wr->block) {
 		torpor_compress_queue(&wr->comp, wr->block);
 		wr->block = NULL;
 	}
 	if (!err)
-		err = torpor_image_pack_done(wr, true);
+		err = torpor_writer_pack_done(wr, true);
 	torpor_compress_stop(&wr->comp);
 	return err;
 }
 
-static void torpor_image_fill_header(struct torpor_writer *wr,
-				     const struct torpor_image_meta *meta)
+static void torpor_writer_fill_header(struct torpor_writer *wr,
+				     const struct torpor_writer_meta *meta)
 {
 	struct torpor_image_header *h = wr->hdr;
 	u32 ranges, fingerprint;
@@ -247,10 +217,10 @@ static void torpor_image_fill_header(struct torpor_writer *wr,
 	h->header_size = cpu_to_le32(sizeof(*h));
 	strscpy(h->kernel_release, init_utsname()->release, TORPOR_UTS_LEN);
 	strscpy(h->kernel_version, init_utsname()->version, TORPOR_UTS_LEN);
-	h->kernel_hash = cpu_to_le32(torpor_image_kernel_hash(h));
+	h->kernel_hash = cpu_to_le32(torpor_writer_kernel_hash(h));
 	h->arch = cpu_to_le32(TORPOR_ARCH_X86_64);
 	h->page_size = cpu_to_le32(PAGE_SIZE);
-	torpor_snapshot_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
+	torpor_ram_map(&ranges, &ram_pages, &fingerprint, &max_pfn);
 	h->ram_ranges = cpu_to_le32(ranges);
 	h->ram_pages = cpu_to_le64(ram_pages);
 	h->max_pfn = cpu_to_le64(max_pfn);
@@ -274,15 +244,15 @@ static void torpor_image_fill_header(struct torpor_writer *wr,
 }
 
 /* Stream, index, map chain and header, all queued for writing. */
-static int torpor_image_write_body(struct torpor_writer *wr,
-				   const struct torpor_image_meta *meta)
+static int torpor_writer_write_body(struct torpor_writer *wr,
+				   const struct torpor_writer_meta *meta)
 {
 	struct torpor_image_header *h = wr->hdr;
 	u64 map_page;
 	u32 crc;
 	int err;
 
-	err = torpor_image_write_data(wr);
+	err = torpor_writer_write_data(wr);
 	if (!err)
 		err = torpor_ostream_pad(&wr->out);
 	if (err)
@@ -302,7 +272,7 @@ static int torpor_image_write_body(struct torpor_writer *wr,
 	err = torpor_swap_alloc(&wr->sw, &wr->header_page);
 	if (err)
 		return err;
-	torpor_image_fill_header(wr, meta);
+	torpor_writer_fill_header(wr, meta);
 	wr->header_crc = h->header_crc;
 	wr->hdr = NULL;
 	return torpor_swap_write(&wr->sw, wr->header_page, wr->hdr_page);
@@ -313,19 +283,12 @@ static int torpor_image_write_body(struct torpor_writer *wr,
  * this write makes it so, and only then does the signature page, forced
  * to the medium itself, make the image visible.  One flush in all.
  */
-static int torpor_image_write_tail(struct torpor_writer *wr)
+static int torpor_writer_write_tail(struct torpor_writer *wr)
 {
-	struct torpor_swap_tail *t = torpor_tail(wr->sig);
 	int err;
 
-	memset(t, 0, sizeof(*t));
-	t->version = cpu_to_le32(TORPOR_FORMAT_VERSION);
-	t->header_page = cpu_to_le64(wr->header_page);
-	t->header_crc = cpu_to_le64(le32_to_cpu(wr->header_crc));
-	memcpy(t->image_uuid, wr->uuid, sizeof(t->image_uuid));
-	memcpy(t->orig_sig, TORPOR_SWAP_SIG, TORPOR_SIG_LEN);
-	memcpy(t->sig, TORPOR_SIG, TORPOR_SIG_LEN);
-	t->tail_crc = cpu_to_le32(torpor_crc32c(t, sizeof(*t)));
+	torpor_sig_make_image(page_address(wr->sig), wr->header_page,
+			      wr->header_crc, wr->uuid);
 	err = torpor_swap_rw(&wr->sw,
 			     REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA,
 			     wr->sw.sig_page, wr->sig);
@@ -333,18 +296,18 @@ static int torpor_image_write_tail(struct torpor_writer *wr)
 	 * A failed write may still have reached the medium, in part: the
 	 * image's signature must not outlive a system that runs on.
 	 */
-	if (err && torpor_sig_restore(&wr->sw, wr->sig))
+	if (err && torpor_writer_make_swap(&wr->sw, wr->sig))
 		pr_err("the resume device may still hold the image: run torpor discard before its next boot\n");
 	return err;
 }
 
-static void torpor_image_summary(struct torpor_writer *wr)
+static void torpor_writer_summary(struct torpor_writer *wr)
 {
 	u64 pages = wr->data_pages + wr->zero_pages;
 	/* The stream, its map, the header and the signature page. */
 	u64 bytes = (wr->out.pages + wr->out.map_pages + 2) * PAGE_SIZE;
 	u64 ns = ktime_get_ns() - wr->start_ns;
-	u64 ratio = torpor_ratio_x100(pages, bytes);
+	u64 ratio = torpor_stats_ratio_x100(pages, bytes);
 
 	atomic64_set(&torpor_stats.image_bytes, bytes);
 	pr_info("image written: %llu pages (%llu zero), %llu bytes, ratio %llu.%02llu, %llu MB/s, %llu ms\n",
@@ -352,8 +315,8 @@ static void torpor_image_summary(struct torpor_writer *wr)
 		div64_u64(bytes * NSEC_PER_USEC, ns), div64_u64(ns, NSEC_PER_MSEC));
 }
 
-static int torpor_image_write_all(struct torpor_writer *wr,
-				  const struct torpor_image_meta *meta)
+static int torpor_writer_write_all(struct torpor_writer *wr,
+				  const struct torpor_writer_meta *meta)
 {
 	int err;
 
@@ -361,13 +324,13 @@ static int torpor_image_write_all(struct torpor_writer *wr,
 	if (!wr->hdr_page)
 		return -ENOMEM;
 	wr->hdr = page_address(wr->hdr_page);
-	err = torpor_image_write_body(wr, meta);
+	err = torpor_writer_write_body(wr, meta);
 	if (wr->hdr)
 		__free_page(wr->hdr_page);
 	err = err ?: torpor_swap_drain(&wr->sw);
-	err = err ?: torpor_image_write_tail(wr);
+	err = err ?: torpor_writer_write_tail(wr);
 	if (!err)
-		torpor_image_summary(wr);
+		torpor_writer_summary(wr);
 	return err;
 }
 
@@ -376,11 +339,11 @@ static int torpor_writer_open(struct torpor_writer *wr)
 	bool stale;
 	int err;
 
-	err = torpor_target_open(&wr->sw, &wr->sig, &stale);
+	err = torpor_writer_open_target(&wr->sw, &wr->sig, &stale);
 	if (err)
 		return err;
 	if (stale)
-		err = torpor_sig_restore(&wr->sw, wr->sig);
+		err = torpor_writer_make_swap(&wr->sw, wr->sig);
 	if (err) {
 		__free_page(wr->sig);
 		torpor_swap_close(&wr->sw, false);
@@ -391,7 +354,7 @@ static int torpor_writer_open(struct torpor_writer *wr)
 	torpor_ostream_init(&wr->out, &wr->sw, wr->seed);
 	torpor_index_init(&wr->idx);
 	wr->start_ns = ktime_get_ns();
-	torpor_progress_start(torpor_snapshot_pages());
+	torpor_stats_progress_start(torpor_snapshot_pages());
 	return 0;
 }
 
@@ -406,12 +369,12 @@ static void torpor_writer_close(struct torpor_writer *wr, bool keep)
 /*
  * The image last written, its device and slots held until the machine
  * powers off, or until a platform that refused to sleep gives it back
- * (torpor_image_discard()).
+ * (torpor_writer_discard()).
  */
 static struct torpor_writer *torpor_written;
 
 /**
- * torpor_image_discard - turn the image just written back into swap
+ * torpor_writer_discard - turn the image just written back into swap
  *
  * For a hibernation that does not power off after all: the swap signature
  * is restored and every slot of the image freed.
@@ -419,7 +382,7 @@ static struct torpor_writer *torpor_written;
  * Return: 0, or a negative errno if the signature could not be restored
  * (the image is still valid on the device then).
  */
-int torpor_image_discard(void)
+int torpor_writer_discard(void)
 {
 	struct torpor_writer *wr = torpor_written;
 	int err;
@@ -427,23 +390,23 @@ int torpor_image_discard(void)
 	torpor_written = NULL;
 	if (!wr)
 		return 0;
-	err = torpor_sig_restore(&wr->sw, wr->sig);
+	err = torpor_writer_make_swap(&wr->sw, wr->sig);
 	torpor_writer_close(wr, false);
 	return err;
 }
 
 /**
- * torpor_image_write - write the snapshot to the resume device
+ * torpor_writer_write - write the snapshot to the resume device
  * @meta: what the hibernation sequence adds to the header
  *
  * On success the slots stay allocated, so swapping cannot overwrite the
  * image while this kernel still runs (a test image excepted), and the
- * device stays open for torpor_image_discard().
+ * device stays open for torpor_writer_discard().
  *
  * Return: 0, or a negative errno with the reason recorded and the swap
  * signature left in place.
  */
-int torpor_image_write(const struct torpor_image_meta *meta)
+int torpor_writer_write(const struct torpor_writer_meta *meta)
 {
 	struct torpor_writer *wr;
 	unsigned int noio;
@@ -458,7 +421,7 @@ int torpor_image_write(const struct torpor_image_meta *meta)
 	if (err) {
 		kfree(wr);
 	} else {
-		err = torpor_image_write_all(wr, meta);
+		err = torpor_writer_write_all(wr, meta);
 		torpor_ostream_release(&wr->out);
 		torpor_index_release(&wr->idx);
 		/*
