@@ -125,7 +125,7 @@ static int torpor_suspend_to_ram(void)
 		       err);
 		return err;
 	}
-	if (torpor_image_discard())
+	if (torpor_writer_discard())
 		pr_err("woke from RAM, but the image is still on the resume device: run torpor discard before the next boot\n");
 	else
 		pr_info("woke from RAM: image discarded\n");

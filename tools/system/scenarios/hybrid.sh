@@ -27,7 +27,7 @@ WAKE_S=40
 # The start messages of this boot's sleeps, one line.
 sleep_starts()
 {
-	journalctl -b -q -o cat MESSAGE_ID=$SLEEP_START_ID | tr '\n' ' '
+	journalctl -b -q -o cat MESSAGE_ID="$SLEEP_START_ID" | tr '\n' ' '
 }
 
 stage_hybrid()
