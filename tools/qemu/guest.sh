@@ -213,6 +213,20 @@ expect_hibernate_refused()
 	report "errno$1" "$out / $status"
 }
 
+# expect_swap_too_small DEV: with the workload running, "echo disk" fails
+# with ENOSPC before anything is frozen, naming the shortfall of the resume
+# area DEV; the workload runs on and DEV is still active, plain swap.
+expect_swap_too_small()
+{
+	expect_hibernate_refused -28 "No space left on device" \
+		"swap too small for the image: [0-9]* pages to save need at least [0-9]* slots even after reclaim, [0-9]* free in the resume area ([0-9]* short)"
+	! dmesg | grep -q 'Freezing user space' ||
+		fail "refused only after freezing user space"
+	workload_check
+	expect_swap_again "$1" active
+	check_kernel_sane
+}
+
 # expect_resume_refused DEV: torpor, loaded now, refuses a resume from DEV
 # requested the initramfs way (MAJ:MIN into /sys/power/resume), and its
 # status shows an error.  A request that succeeds without resuming fails.
