@@ -34,11 +34,14 @@
 # kernel is resume-crosskernel's.
 #
 # CUT=1 (resume-cut): every resume is preceded by a boot that is cut off
-# (QEMU killed, see boot's cut_on) at a random moment of the image load,
-# from the line that records the attempt up to 1.2 s later (a load takes
-# 1 to 2 s here; the image kernel retires the image about 2 s after it).  The image must still be on the disk with one attempt
-# recorded, the next boot must resume it as its second attempt, and the
-# run prints where each cut landed and the tally.
+# (QEMU killed, see boot's cut_on) at a random moment of the image load:
+# up to 0.1 s after a line picked at random among the one that records
+# the attempt and the load's progress lines from 10% to 90% (see
+# cycle_cut_point: tied to the load's progress, not to the clock, so a
+# fast host cannot finish the resume before the cut).  The image must
+# still be on the disk with one attempt recorded, the next boot must
+# resume it as its second attempt, and the run prints where each cut
+# landed and the tally.
 #
 # SOAK=1 (soak): ROUNDS cycles in a row, SMPS ("1 2 4") giving the boots
 # their CPUs in turn; after each round's checks the guest reports, with
@@ -53,9 +56,8 @@
 # write: up to 0.1 s after a line picked at random among torpor's
 # snapshot line (the write starts right after it) and the ten progress
 # lines of the write (10% to 100%: the last is followed by the flush and
-# the signature page; the write takes about a second here, a step about
-# 0.1 s, so the cuts spread over the whole of it whatever the host's
-# load).  The area must then hold either
+# the signature page; a step takes about 0.1 s here, so the cuts spread
+# over the whole write whatever the host's load; see cycle_cut_point).  The area must then hold either
 # plain swap (the next boot asks for a resume, finds nothing, and swapon
 # takes the area) or an image that "torpor verify" passes in full (the
 # next boot resumes it and every check of a round holds) -- never a part
@@ -197,7 +199,7 @@ cycle_resume_once()
 # in it, each followed by the boot that resumes the image or finds none.
 cycle_write_cuts()
 {
-	local want=$1 swap boots=0 during=0 resumed=0 clean=0 step anchor delay
+	local want=$1 swap boots=0 during=0 resumed=0 clean=0 point anchor delay
 	local where pct out
 
 	workload_swap_disk default
@@ -206,10 +208,8 @@ cycle_write_cuts()
 		[[ $boots -lt $((want * 2)) ]] ||
 			scenario_fail "only $during of $boots cuts landed during the write"
 		boots=$((boots + 1))
-		step=$((RANDOM % 11))
-		delay=$(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.2f", rand() * 0.1 }')
-		anchor="torpor: writing image: ${step}0%"
-		[[ $step != 0 ]] || anchor='torpor: snapshot: '
+		point=$(cycle_cut_point 'torpor:.snapshot:.' writing 10)
+		anchor=${point% *} delay=${point##* }
 		boot cycle timeout=600 append="$(cycle_one_round default)" \
 			cut_on="$anchor" cut_delay="$delay"
 		if [[ $OUTCOME == poweroff ]]; then
@@ -344,15 +344,34 @@ soak_tally()
 		scenario_fail "$(tail -n 1 "$WORK/soak.tally")"
 }
 
+# cycle_cut_point START PHASE LAST: where a power cut goes, as "REGEX
+# DELAY": up to 0.1 s after a line picked at random among START (a
+# regex without blanks: the phase's first line) and the PHASE (writing,
+# loading) progress lines from 10% up to LAST*10%.  The regex takes any
+# progress line from the picked one on, since a step overtaken by a later
+# one is not logged.
+cycle_cut_point()
+{
+	local step regex=$1 phase=$2 alt
+
+	step=$((RANDOM % ($3 + 1)))
+	if [[ $step -gt 0 ]]; then
+		alt=$(seq -s '|' "${step}0" 10 100)
+		regex="torpor:.$phase.image:.($alt)%"
+	fi
+	echo "$regex $(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.2f", rand() * 0.1 }')"
+}
+
 # One boot cut off during the resume (CUT=1): counted in plan's cuts and
 # during.  The image must survive it with one attempt recorded.
 cycle_cut()
 {
-	local delay attempts where pct
+	local point anchor delay attempts where pct
 
-	delay=$(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.2f", rand() * 1.2 }')
+	point=$(cycle_cut_point 'torpor:.resuming.image.of' loading 9)
+	anchor=${point% *} delay=${point##* }
 	boot resume timeout=600 append="$APPEND harness.resume_via=$1" \
-		cut_on='torpor: resuming image of' cut_delay="$delay"
+		cut_on="$anchor" cut_delay="$delay"
 	expect_cut
 	attempts=$("$TORPOR" inspect --json "$2" 2>&1 |
 		   sed -n 's/^ *"resume_attempts": \([0-9]*\),$/\1/p') || true
@@ -368,7 +387,7 @@ cycle_cut()
 		during=$((during + 1))
 	fi
 	cuts=$((cuts + 1))
-	echo "# boot $BOOT: power cut $delay s after the attempt was recorded, $where; image kept, 1 attempt"
+	echo "# boot $BOOT: power cut $delay s after '$anchor', $where; image kept, 1 attempt"
 }
 
 # The resume after a cut was the image's second attempt.
