@@ -130,11 +130,18 @@ VERSION_TEST := \<(LINUX_VERSION_[A-Z_]+|KERNEL_VERSION|UTS_RELEASE|UTS_VERSION)
 version_guard = ! grep -rnE --include='*.[chS]' --exclude=compat.h '$(VERSION_TEST)' $(1) || \
 	{ echo "style: kernel version tests belong in kernel/compat.h only"; exit 1; }
 
+# What the QEMU guest sources runs in busybox ash, which shellcheck's bash
+# and dash dialects do not cover (a bash-only "for ((" kills its /init).
+GUEST_SCRIPTS = tools/qemu/guest.sh tools/qemu/workload.sh $(wildcard tools/qemu/scenarios/*.sh)
+guest_parse = for f in $(1); do busybox ash -n $$f || \
+	{ echo "style: $$f does not parse in busybox ash, the guest's shell"; exit 1; }; done
+
 style: deps
 	@$(CHECKPATCH) --no-tree --quiet --ignore LINUX_VERSION_CODE -f $(KERNEL_SOURCES) $(ASM_SOURCES)
 	@$(call version_guard,kernel)
 	@shellcheck -x $(SHELL_SCRIPTS)
 	@tools/doc/rst-check Documentation/*.rst
+	@$(call guest_parse,$(GUEST_SCRIPTS))
 	@! grep -nE '\<bitmap_(set|clear|weight|zero|zalloc|fill)\(' $(filter-out kernel/bits.h,$(KERNEL_SOURCES)) || \
 		{ echo "style: frame and page bitmaps go through kernel/bits.h (the kernel's helpers count in unsigned int)"; exit 1; }
 
@@ -154,6 +161,10 @@ style-selftest:
 			echo "style-selftest: the guard misses: $$t"; exit 1; \
 		fi; \
 	done; echo "style-selftest: the version guard caught all $$n planted tests"
+	@printf 'f()\n{\n\tfor ((i = 0; i < 2; i++)); do :; done\n}\n' >$(STYLE_SELFTEST)/bashism.sh && \
+		if ( $(call guest_parse,$(STYLE_SELFTEST)/bashism.sh) ) >/dev/null 2>&1; then \
+			echo "style-selftest: the guest parse check passes a bash-only loop"; exit 1; \
+		fi; echo "style-selftest: the guest parse check caught a bash-only loop"
 	@printf 'A longer title\n======\n\ntext\n' >$(STYLE_SELFTEST)/short-underline.rst && \
 		if tools/doc/rst-check $(STYLE_SELFTEST)/short-underline.rst >/dev/null; then \
 			echo "style-selftest: rst-check passes a title underline too short"; exit 1; \
