@@ -84,6 +84,11 @@
 # killed: it must not have powered off): the image must be on the disk,
 # and boot 3 must resume it with every check of a cycle round.
 #
+# The 6.12 SMT variant resumes at load (RESUME_VIA=param, as Debian's
+# initramfs hook does): enabling the livepatch rewrites some 4,300 call
+# sites on 6.12, and with 4 vCPUs on 2 host cores TCG's stale-int3 fault
+# during that rewrite killed its resume boot twice in a row in one run.
+#
 # The hardened variants cover init_on_free, page_poison, nosmt (on a guest
 # whose CPUs have SMT siblings: QEMU's default "max" CPU looks like AMD's
 # and reports none), pti, 4-level paging and platform mode.  resume-cut:
@@ -92,7 +97,7 @@
 # check: kernels=61,612 order=30 budget=300
 # check: kernels=61 order=40 args='ROUNDS=1 TAG=hardened-smt SMP=4,cores=2,threads=2 CPU=max,vendor=GenuineIntel APPEND="pti=on init_on_free=1 nosmt no_console_suspend"' budget=360
 # check: kernels=61 order=40 args='ROUNDS=1 TAG=poison-platform DISK_MODE=platform APPEND="page_poison=1 no_console_suspend"' budget=180
-# check: kernels=612 order=40 args='ROUNDS=1 TAG=iof-nosmt SMP=4,cores=2,threads=2 CPU=max,vendor=GenuineIntel APPEND="init_on_free=1 nosmt no_console_suspend"' budget=360
+# check: kernels=612 order=40 args='ROUNDS=1 TAG=iof-nosmt SMP=4,cores=2,threads=2 CPU=max,vendor=GenuineIntel APPEND="init_on_free=1 nosmt no_console_suspend" RESUME_VIA=param' budget=360
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=hardened-platform DISK_MODE=platform APPEND="no5lvl page_poison=1 no_console_suspend"' budget=180
 # check: kernels=61 order=40 args='ROUNDS=1 TAG=smp1 SMP=1' budget=180
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=smp4 SMP=4' budget=240
