@@ -288,7 +288,8 @@ check-list:
 # The system tests (tools/system/): a Debian 12 guest with systemd, torpor
 # installed by DKMS for both kernels; systemctl hibernate, lid close and a
 # swap file (on the ext4 root, and on a btrfs root), each hibernating and
-# resuming, and systemctl hybrid-sleep woken from RAM.  About 2 minutes a scenario,
+# resuming, systemctl hybrid-sleep woken from RAM, and systemctl hibernate
+# refused under lockdown=integrity.  About 2 minutes a scenario,
 # 11 in all with the guest built from scratch (cached in build/system/).
 SYSTEM_RUN := tools/system/run
 # Every group tests the image the first one built, even if the sources
@@ -303,6 +304,7 @@ define system_groups
 	$(call check_group,system-swapfile-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_61))
 	$(call check_group,system-hybrid-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hybrid $(KVER_612))
 	$(call check_group,system-swapfile-btrfs-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_612) ROOT_FS=btrfs TAG=btrfs)
+	$(call check_group,system-lockdown-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) lockdown $(KVER_612))
 endef
 
 # Its own directory: a check-system run leaves the results of the last
