@@ -288,7 +288,8 @@ check-list:
 # The system tests (tools/system/): a Debian 12 guest with systemd, torpor
 # installed by DKMS for both kernels; systemctl hibernate, lid close and a
 # swap file (on the ext4 root, and on a btrfs root), each hibernating and
-# resuming, and systemctl hybrid-sleep woken from RAM.  About 2 minutes a scenario,
+# resuming, systemctl hybrid-sleep woken from RAM, and systemctl hibernate
+# refused under lockdown=integrity.  About 2 minutes a scenario,
 # 11 in all with the guest built from scratch (cached in build/system/).
 # Then the laptop (PROFILE=laptop: UEFI, NVMe, encrypted LVM), built on
 # that guest, and systemctl hibernate on it with each kernel; check-system
@@ -308,6 +309,7 @@ define system_groups
 	$(call check_group,system-swapfile-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_61))
 	$(call check_group,system-hybrid-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hybrid $(KVER_612))
 	$(call check_group,system-swapfile-btrfs-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_612) ROOT_FS=btrfs TAG=btrfs)
+	$(call check_group,system-lockdown-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) lockdown $(KVER_612))
 	$(call check_group,laptop-image,$(SYSTEM_IMAGE) tools/system/laptop >$(CHECK)/laptop-image.dir)
 	$(call check_group,laptop-hibernate-$(KVER_61),$(LAPTOP_RUN) hibernate $(KVER_61) PROFILE=laptop TAG=laptop)
 	$(call check_group,laptop-hibernate-$(KVER_612),$(LAPTOP_RUN) hibernate $(KVER_612) PROFILE=laptop TAG=laptop)
