@@ -290,25 +290,25 @@ laptop_passphrase()
 
 # laptop_maintenance STAGE NVME-DRIVE SWAP: a maintenance boot of the
 # laptop guest running STAGE of guest/laptop.sh, from the layer IMAGE
-# (tools/system/laptop): its tree boots from an overlay of root.img
-# (vda), root.img itself is the read-only "src" (vdb), then the systest
-# disk and SWAP, a raw file ("swap", vdd); NVME-DRIVE is QEMU's -drive
-# options for the NVMe disk.  The tree's fstab names the virtio guest's
+# (tools/system/laptop): its maintenance system boots from an overlay of
+# maint.img (vda), the laptop's system root.img is the read-only "src"
+# (vdb), then the systest disk and SWAP, a raw file ("swap", vdd);
+# NVME-DRIVE is QEMU's -drive options for the NVMe disk.  The tree's fstab names the virtio guest's
 # swap disk, absent here: systemd.swap=0 spares the boot its 90 s wait.
 # Uses WORK and BOOT as a run does: callers within a run give it a WORK
 # of its own.
 laptop_maintenance()
 {
-	local stage=$1 nvme=$2 swap=$3 kernel=$KVER_612
+	local stage=$1 nvme=$2 swap=$3
 
 	mkdir -p "$WORK"
 	systest_disk "$SYSTEM/guest/laptop.sh" "$WORK/systest.img"
-	qemu-img create -q -f qcow2 -b "$IMAGE/root.img" -F raw "$WORK/root.qcow2" ||
+	qemu-img create -q -f qcow2 -b "$IMAGE/maint.img" -F raw "$WORK/root.qcow2" ||
 		harness_die "qemu-img create failed"
 	[[ -f $swap ]] || truncate -s "${SWAP_MIB}M" "$swap"
-	qemu_run boot_classify "$stage" "$kernel" 2 1024 1800 \
+	qemu_run boot_classify "$stage" "$KVER_612" 2 1024 1800 \
 		"root=/dev/vda ro console=ttyS0 panic=-1 noresume systemd.swap=0 systest.stage=$stage harness.disks=root,src,systest,swap laptop.passphrase=$LAPTOP_PASSPHRASE laptop.swap_mib=$SWAP_MIB" "" \
-		-kernel "$IMAGE/root/boot/vmlinuz-$kernel" -initrd "$IMAGE/root/boot/initrd.img-$kernel" \
+		-kernel "$IMAGE/maint-vmlinuz" -initrd "$IMAGE/maint-initrd" \
 		-drive "file=$WORK/root.qcow2,format=qcow2,if=virtio" \
 		-drive "file=$IMAGE/root.img,format=raw,if=virtio,readonly=on" \
 		-drive "file=$WORK/systest.img,format=raw,if=virtio,readonly=on" \
