@@ -267,6 +267,8 @@ laptop_boot()
 		-netdev user,id=net -device e1000e,netdev=net \
 		-drive "file=$WORK/systest.img,format=raw,if=virtio,readonly=on" \
 		-smbios "file=$WORK/smbios-type1.bin"
+	# GRUB boots its first entry when the one named is not there.
+	grep -q "Linux version $kernel " "$LOG" || boot_failed "GRUB did not boot $kernel"
 }
 
 # laptop_passphrase FIFO TIMEOUT: type the LUKS passphrase at each of the

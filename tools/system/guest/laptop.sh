@@ -25,6 +25,7 @@ LAPTOP_CRYPT=nvme0n1p3_crypt
 LAPTOP_NVME=/dev/nvme0n1
 LAPTOP_LUKS_UUID=6c75b3a2-0d0e-4b53-8f4c-746f72706f72
 LAPTOP_BOOT_UUID=2b8e8d55-6a2f-4f0a-b3c1-746f72706f72
+LAPTOP_ROOT_UUID=9a0d6e4f-58c7-4e21-a2b6-746f72706f72
 LAPTOP_ESP_ID=7470AAAA
 
 # laptop_open [OPTION...]: open the LUKS volume with the passphrase the
@@ -60,7 +61,7 @@ laptop_partition()
 	run lvcreate -q -y -L "$(karg laptop.swap_mib)m" -n swap_1 $LAPTOP_VG
 	run lvcreate -q -y -l 100%FREE -n root $LAPTOP_VG
 	run mkswap -q /dev/$LAPTOP_VG/swap_1
-	run mkfs.ext4 -q /dev/$LAPTOP_VG/root
+	run mkfs.ext4 -q -U $LAPTOP_ROOT_UUID /dev/$LAPTOP_VG/root
 }
 
 # laptop_configure TREE: the installed system's configuration, as the
@@ -89,13 +90,14 @@ laptop_configure()
 	GRUB_TERMINAL=console
 	GRUB_CMDLINE_LINUX_DEFAULT='console=tty0 console=ttyS0 panic=-1 $systest_args'
 	EOF
-	cat >"$t/etc/grub.d/01_systest" <<-'EOS'
+	# GRUB's own ids of the entries, named by the root file system's UUID.
+	cat >"$t/etc/grub.d/01_systest" <<-EOS
 	#!/bin/sh
 	cat <<'EOF'
 	insmod smbios
 	smbios --type 1 --get-string 26 --set systest_args
 	if smbios --type 1 --get-string 25 --set systest_kernel; then
-	  set default="Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux $systest_kernel"
+	  set default="gnulinux-advanced-$LAPTOP_ROOT_UUID>gnulinux-\$systest_kernel-advanced-$LAPTOP_ROOT_UUID"
 	fi
 	EOF
 	EOS
@@ -104,7 +106,7 @@ laptop_configure()
 
 stage_install()
 {
-	local t=/target src=/mnt/src fs
+	local t=/target src=/mnt/src fs kernel
 
 	laptop_partition
 	mkdir -p $t $src
@@ -122,8 +124,11 @@ stage_install()
 	run chroot $t grub-install --target=x86_64-efi --efi-directory=/boot/efi \
 		--removable --no-nvram
 	run chroot $t update-grub
-	grep -q 'Debian GNU/Linux, with Linux' $t/boot/grub/grub.cfg ||
-		fail "grub.cfg has no Debian entries"
+	for kernel in "$t"/boot/vmlinuz-*; do
+		kernel=${kernel##*/vmlinuz-}
+		grep -q "'gnulinux-$kernel-advanced-$LAPTOP_ROOT_UUID'" $t/boot/grub/grub.cfg ||
+			fail "grub.cfg has no entry for $kernel that GRUB can pick by its id"
+	done
 	for fs in run sys proc dev/pts dev boot/efi boot ''; do
 		run umount $t/$fs
 	done
