@@ -288,8 +288,10 @@ check-list:
 # The system tests (tools/system/): a Debian 12 guest with systemd, torpor
 # installed by DKMS for both kernels; systemctl hibernate, lid close and a
 # swap file (on the ext4 root, and on a btrfs root), each hibernating and
-# resuming, and systemctl hybrid-sleep woken from RAM.  About 2 minutes a scenario,
-# 11 in all with the guest built from scratch (cached in build/system/).
+# resuming, systemctl hibernate resumed by Debian's dracut instead of
+# initramfs-tools, and systemctl hybrid-sleep woken from RAM.  About 2
+# minutes a scenario, 14 in all with the guest built from scratch (cached
+# in build/system/).
 SYSTEM_RUN := tools/system/run
 # Every group tests the image the first one built, even if the sources
 # change meanwhile.
@@ -303,6 +305,7 @@ define system_groups
 	$(call check_group,system-swapfile-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_61))
 	$(call check_group,system-hybrid-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hybrid $(KVER_612))
 	$(call check_group,system-swapfile-btrfs-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_612) ROOT_FS=btrfs TAG=btrfs)
+	$(call check_group,system-hibernate-dracut-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hibernate $(KVER_612) INITRAMFS=dracut TAG=dracut)
 endef
 
 # Its own directory: a check-system run leaves the results of the last
@@ -449,7 +452,7 @@ help:
 	@echo "make check           every test; ends with 'N passed, N failed, N rerun'"
 	@echo "make check-list      the QEMU groups of check and check-faults, from the scenarios"
 	@echo "make check-faults    power cuts during resume (CUTS=10 per kernel), resume crashes, 20-cycle soak; prints tallies"
-	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file"
+	@echo "make check-system    the Debian guest tests (tools/system/): DKMS, systemctl hibernate, lid, swap file, dracut"
 	@echo "make demo            hibernate and resume a guest (6.1), print a report"
 	@echo "make bench           torpor vs the kernel's hibernation, both kernels (ROUNDS=3, QUICK=1)"
 	@echo "make scenario S=name [KVER=release] [ARGS='VAR=value']"
