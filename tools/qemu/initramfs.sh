@@ -107,6 +107,8 @@ helper_build()
 	local src=$HARNESS/$1.c out=$BUILD/qemu/$1
 
 	[[ $out -nt $src ]] && return 0
+	# The system tests build their helpers before any QEMU initramfs.
+	mkdir -p "$BUILD/qemu"
 	${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$out.tmp" "$src" ||
 		harness_die "cannot build $out"
 	mv "$out.tmp" "$out"

@@ -45,9 +45,15 @@
 #	                          the swap volume)
 #	root_raw                  $WORK/root.raw: the guest's root disk as the
 #	                          last boot left it (raw, journal replayed)
+#	expect_resumed_dracut     the same from dracut's initramfs: torpor
+#	                          loaded plain, the resume asked for through
+#	                          /sys/power/resume after its livepatch
 #	guest_initramfs RELEASE OUT CONF
 #	                          the initramfs update-initramfs makes in the
 #	                          image with CONF in conf.d/resume
+#	guest_dracut_initramfs RELEASE OUT
+#	                          the initramfs Debian's dracut makes in the
+#	                          image once it replaces initramfs-tools
 #
 # PROFILE=laptop runs the scenario on the laptop instead (laptop_boot):
 # UEFI, q35, the system on NVMe in Debian's encrypted LVM layout
@@ -381,16 +387,67 @@ expect_resumed_at_load()
 		boot_failed "torpor enabled its livepatch before resuming: the hook did not pass resume= at load"
 }
 
-expect_resumed()
+# dracut's initramfs loads torpor before udev starts (systemd-modules-load
+# with the modules-load.d file dracut copies in, or else torpor's pre-udev
+# hook), before any disk shows up, so nothing passes resume= at load:
+# torpor enables its livepatch, then dracut's resume module
+# (systemd-hibernate-resume in Debian's systemd-based initramfs) writes
+# the device to /sys/power/resume, whose store method the livepatch
+# replaced, before the initramfs hands over to the root.
+expect_resumed_in_dracut()
+{
+	local reason
+
+	reason=$(awk '
+		/Welcome to .*dracut-[0-9].*\(Initramfs\)/ { initrd = 1 }
+		/Starting .*initrd-switch-root\.service/ { initrd = 0; left = 1 }
+		/livepatch: enabling patch .torpor./ { patched = 1 }
+		/torpor: resuming image of/ {
+			if (left)
+				print "torpor resumed after the initramfs handed over to the root"
+			else if (!initrd)
+				print "no dracut initramfs before the resume"
+			else if (!patched)
+				print "torpor resumed before it enabled its livepatch: not through /sys/power/resume"
+			exit
+		}' "$LOG")
+	[[ -z $reason ]] || boot_failed "$reason"
+}
+
+# expect_resumed_common HOW: expect_resumed_HOW checks how torpor was
+# asked to resume.
+expect_resumed_common()
 {
 	expect_pass
 	expect_console 'torpor: resuming image of' 'torpor: image loaded in [0-9]+ ms' \
 		'torpor: resumed: image loaded'
 	expect_console_clean
-	# The laptop's swap volume appears only once its LUKS volume is
-	# unlocked, after torpor loaded: initramfs-tools' resume asks.
-	[[ $PROFILE == laptop ]] || expect_resumed_at_load
+	"expect_resumed_$1"
 	echo "# $(grep -o -m 1 'torpor: image loaded in .*' "$LOG")"
+}
+
+# On the laptop the swap volume appears only once the initramfs opened
+# the LUKS volume, after torpor loaded: initramfs-tools' own resume hands
+# it over.
+expect_resumed_after_unlock()
+{
+	awk '/cryptsetup: nvme0n1p3_crypt: set up successfully/ { open = 1 }
+	     /torpor: resuming image of/ { exit !open }' "$LOG" ||
+		boot_failed "torpor resumed before the initramfs opened the LUKS volume"
+}
+
+expect_resumed()
+{
+	if [[ $PROFILE == laptop ]]; then
+		expect_resumed_common after_unlock
+	else
+		expect_resumed_common at_load
+	fi
+}
+
+expect_resumed_dracut()
+{
+	expect_resumed_common in_dracut
 }
 
 # root_raw: $WORK/root.raw, a raw copy of the guest's root disk as the
@@ -427,4 +484,41 @@ guest_initramfs()
 		sh "$IMAGE/root" "$ov" "$rel" "$conf" "$out" >>"$WORK/host.log" 2>&1 ||
 		scenario_fail "update-initramfs for $rel in an overlay of the image failed (host.log)"
 	rm -rf "$ov"
+}
+
+# guest_dracut_initramfs RELEASE OUT: the initramfs for RELEASE that
+# Debian's dracut package makes when it replaces initramfs-tools in the
+# image: "apt-get install dracut" in a chroot of an overlay of the image's
+# tree, whose trigger builds a generic (not host-only) initramfs for each
+# kernel with torpor's dracut module from the DKMS install, as on a user's
+# system.  Both are kept in the image's directory, named by a hash of this
+# function, and reused: the image's hash covers torpor's sources, and the
+# download and the two builds take a minute or two.  OUT is a hard link.
+guest_dracut_initramfs()
+{
+	local rel=$1 out=$2 ov=$WORK/overlay cache
+
+	cache=$IMAGE/dracut-$(declare -f guest_dracut_initramfs | sha256sum | cut -c 1-16)
+	if [[ ! -f $cache/.complete ]]; then
+		rm -rf "$ov" "$IMAGE"/dracut-*
+		mkdir -p "$ov/upper" "$ov/work" "$ov/merged" "$cache.tmp"
+		export -f in_chroot
+		export DEBS
+		# The image's resolv.conf is empty: apt needs the host's.
+		# shellcheck disable=SC2016 # the inner shell expands them
+		unshare --mount --propagation private -- bash -c '
+			set -e
+			mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work" "$2/merged"
+			cp /etc/resolv.conf "$2/merged/etc/resolv.conf"
+			in_chroot "$2/merged" apt-get update
+			in_chroot "$2/merged" apt-get install -y --no-install-recommends dracut
+			cp "$2/merged"/boot/initrd.img-* "$3/"' \
+			sh "$IMAGE/root" "$ov" "$cache.tmp" >>"$WORK/host.log" 2>&1 ||
+			scenario_fail "installing dracut in an overlay of the image failed (host.log)"
+		rm -rf "$ov"
+		touch "$cache.tmp/.complete"
+		mv "$cache.tmp" "$cache"
+	fi
+	[[ -f $cache/initrd.img-$rel ]] || scenario_fail "dracut made no initramfs for $rel"
+	ln -f "$cache/initrd.img-$rel" "$out"
 }

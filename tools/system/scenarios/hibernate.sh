@@ -10,16 +10,35 @@
 # "systemctl hibernate" returns, the service has the same MainPID, its
 # counter went on and its memory checks out, the journal shows the
 # hibernation and the resume, and the swap disk is plain swap again.
+#
+# With INITRAMFS=dracut both boots use the initramfs Debian's dracut
+# makes instead (guest_dracut_initramfs in tools/system/lib.sh): it loads
+# torpor before udev, and resume=UUID=... on the kernel command line has
+# dracut's resume module (systemd-hibernate-resume) write the swap disk
+# to /sys/power/resume, in boot 1 finding plain swap, in boot 2 the
+# image, which torpor resumes through its livepatched resume_store()
+# before the initramfs hands over to the root.
 
 plan()
 {
-	sys_boot hibernate
+	local initrd=() resumed=expect_resumed
+
+	case ${INITRAMFS:=initramfs-tools} in
+	initramfs-tools) ;;
+	dracut)
+		guest_dracut_initramfs "$KERNEL" "$WORK/initrd.img"
+		initrd=(initrd="$WORK/initrd.img")
+		resumed=expect_resumed_dracut
+		;;
+	*) scenario_fail "INITRAMFS=$INITRAMFS: not initramfs-tools or dracut" ;;
+	esac
+	sys_boot hibernate "${initrd[@]}"
 	expect_hibernated
 	sys_fetch_swap
 	host_run "$TORPOR" inspect "$(disk_path swap)"
 	expect_image_markers "$(disk_path swap)"
-	sys_boot resumed
-	expect_resumed
+	sys_boot resumed "${initrd[@]}"
+	"$resumed"
 }
 
 stage_hibernate()
