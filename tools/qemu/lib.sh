@@ -264,7 +264,8 @@ qemu_run()
 			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
 			0<>"$input" 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
 		[[ -z $cutter ]] || wait "$cutter" || true
-		[[ -z $feeder ]] || wait "$feeder" || true
+		# The console has no one left to answer.
+		[[ -z $feeder ]] || { kill "$feeder" 2>/dev/null; wait "$feeder" || true; }
 		# The guest's tty turns "\n" into "\r\n".
 		sed -i 's/\r$//' "$WORK/boot$BOOT.verdict"
 		BOOT_SECONDS=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')

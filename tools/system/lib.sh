@@ -281,16 +281,15 @@ laptop_boot()
 # initramfs's prompts, as the user at the keyboard does.
 laptop_passphrase()
 {
-	local fifo=$1 polls=$(($2 * 10)) typed=0 prompts pid
+	local fifo=$1 polls=$(($2 * 10)) typed=0 prompts
 
+	# qemu_run stops it when QEMU is gone.
 	while [[ $polls -gt 0 ]]; do
 		prompts=$(grep -c 'Please unlock disk' "$LOG" 2>/dev/null) || true
 		if [[ ${prompts:-0} -gt $typed ]]; then
 			printf '%s\n' "$LAPTOP_PASSPHRASE" >"$fifo"
 			typed=$prompts
 		fi
-		pid=$(cat "$WORK/qemu.pid" 2>/dev/null) || true
-		[[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || return 0
 		polls=$((polls - 1))
 		sleep 0.1
 	done
