@@ -195,9 +195,12 @@ void torpor_sysfs_snapshot_resumed(u32 resumes)
 {
 	char event[] = "TORPOR_EVENT=snapshot-resumed";
 	char count[32];
-	char *envp[] = { event, count, NULL };
+	char *envp[3];
 
 	snprintf(count, sizeof(count), "TORPOR_RESUMES=%u", resumes);
+	envp[0] = event;
+	envp[1] = count;
+	envp[2] = NULL;
 	sysfs_notify(torpor_kobj, NULL, "snapshot_resumes");
 	kobject_uevent_env(torpor_kobj, KOBJ_CHANGE, envp);
 }

@@ -21,8 +21,8 @@
 #include "place.h"
 #include "stats.h"
 
-extern const u8 torpor_trampoline[], torpor_trampoline_end[];
-extern const u8 torpor_trampoline_seed[];
+extern const u8 torpor_trampoline[], torpor_trampoline_end[],
+	torpor_trampoline_seed[];
 
 typedef void __noreturn (*torpor_trampoline_fn)(u64 temp_cr3, u64 pbe,
 						 u64 image_cr3, u64 landing,
