@@ -288,12 +288,18 @@ check-list:
 # The system tests (tools/system/): a Debian 12 guest with systemd, torpor
 # installed by DKMS for both kernels; systemctl hibernate, lid close and a
 # swap file (on the ext4 root, and on a btrfs root), each hibernating and
-# resuming, and systemctl hybrid-sleep woken from RAM.  About 2 minutes a scenario,
+# resuming, systemctl hybrid-sleep woken from RAM, and systemctl hibernate
+# refused under lockdown=integrity.  About 2 minutes a scenario,
 # 11 in all with the guest built from scratch (cached in build/system/).
+# Then the laptop (PROFILE=laptop: UEFI, NVMe, encrypted LVM), built on
+# that guest, and systemctl hibernate on it with each kernel; check-system
+# adds lid close, hybrid sleep woken and losing power, and
+# suspend-then-hibernate on the laptop, each with both kernels.
 SYSTEM_RUN := tools/system/run
 # Every group tests the image the first one built, even if the sources
 # change meanwhile.
 SYSTEM_IMAGE = SYSTEM_IMAGE=$$(cat $(CHECK)/system-image.dir)
+LAPTOP_RUN = $(SYSTEM_IMAGE) LAPTOP_IMAGE=$$(cat $(CHECK)/laptop-image.dir) $(SYSTEM_RUN)
 define system_groups
 	$(call check_group,system-image,tools/system/rootfs >$(CHECK)/system-image.dir)
 	$(call check_group,system-dkms,$(SYSTEM_IMAGE) tools/system/check-dkms)
@@ -303,6 +309,21 @@ define system_groups
 	$(call check_group,system-swapfile-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_61))
 	$(call check_group,system-hybrid-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hybrid $(KVER_612))
 	$(call check_group,system-swapfile-btrfs-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) swapfile $(KVER_612) ROOT_FS=btrfs TAG=btrfs)
+	$(call check_group,system-lockdown-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) lockdown $(KVER_612))
+	$(call check_group,laptop-image,$(SYSTEM_IMAGE) tools/system/laptop >$(CHECK)/laptop-image.dir)
+	$(call check_group,laptop-hibernate-$(KVER_61),$(LAPTOP_RUN) hibernate $(KVER_61) PROFILE=laptop TAG=laptop)
+	$(call check_group,laptop-hibernate-$(KVER_612),$(LAPTOP_RUN) hibernate $(KVER_612) PROFILE=laptop TAG=laptop)
+endef
+
+define laptop_groups
+	$(call check_group,laptop-lid-$(KVER_61),$(LAPTOP_RUN) lid $(KVER_61) PROFILE=laptop TAG=laptop)
+	$(call check_group,laptop-hybrid-$(KVER_61),$(LAPTOP_RUN) hybrid $(KVER_61) PROFILE=laptop TAG=laptop)
+	$(call check_group,laptop-hybrid-powerloss-$(KVER_61),$(LAPTOP_RUN) hybrid $(KVER_61) PROFILE=laptop POWER_LOSS=1 TAG=laptop-powerloss)
+	$(call check_group,laptop-s2h-$(KVER_61),$(LAPTOP_RUN) suspend-then-hibernate $(KVER_61) PROFILE=laptop TAG=laptop)
+	$(call check_group,laptop-lid-$(KVER_612),$(LAPTOP_RUN) lid $(KVER_612) PROFILE=laptop TAG=laptop)
+	$(call check_group,laptop-hybrid-$(KVER_612),$(LAPTOP_RUN) hybrid $(KVER_612) PROFILE=laptop TAG=laptop)
+	$(call check_group,laptop-hybrid-powerloss-$(KVER_612),$(LAPTOP_RUN) hybrid $(KVER_612) PROFILE=laptop POWER_LOSS=1 TAG=laptop-powerloss)
+	$(call check_group,laptop-s2h-$(KVER_612),$(LAPTOP_RUN) suspend-then-hibernate $(KVER_612) PROFILE=laptop TAG=laptop)
 endef
 
 # Its own directory: a check-system run leaves the results of the last
@@ -311,6 +332,7 @@ check-system: CHECK := $(BUILD)/check-system
 check-system: tool
 	$(check_begin)
 	$(system_groups)
+	$(laptop_groups)
 	$(check_end)
 
 # The long fault runs, by hand (make check runs small counts of them):

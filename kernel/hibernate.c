@@ -314,12 +314,45 @@ static void torpor_hibernate_done(int err)
 		torpor_stats_phase(TORPOR_PHASE_IDLE);
 }
 
+/*
+ * hibernation_available() said no.  The kernel's hibernate() then logs
+ * nothing but a pm_debug_messages line; what it tested is read again here,
+ * in its order, to name the reason, but without asking the LSMs a second
+ * time: lockdown has just logged "Lockdown: <comm>: hibernation is
+ * restricted" for this refusal, which stays the one line that names it,
+ * torpor's status file records it.  The other reasons go unsaid by the
+ * kernel, so torpor logs them.
+ */
+static int torpor_hibernate_unavailable(void)
+{
+	enum lockdown_reason level = READ_ONCE(kernel_locked_down);
+	const char *why;
+	char msg[64];
+
+	if (READ_ONCE(nohibernate)) {
+		why = "nohibernate or hibernate=no on the kernel command line";
+	} else if (level >= LOCKDOWN_HIBERNATION) {
+		snprintf(msg, sizeof(msg), "hibernation is restricted by lockdown (%s)",
+			 lockdown_reasons[level]);
+		return torpor_stats_record(-EPERM, msg);
+	} else if (secretmem_active()) {
+		why = "secret memory in use (memfd_secret)";
+	} else if (cxl_mem_active()) {
+		why = "CXL memory active";
+	} else {
+		/* Another LSM's locked_down hook, SELinux's lockdown class. */
+		why = "refused by a security module";
+	}
+	return torpor_stats_fail(-EPERM, "hibernation is disabled: %s", why);
+}
+
 /**
  * torpor_hibernate - hibernate the system (the kernel's hibernate())
  *
  * Return: 0 once the system runs again: after a pm_test stop, a test
  * image, or in the restored image.  Otherwise a negative errno, with one
- * line in the log saying why, and the system running as before.
+ * line in the log saying why (for lockdown the kernel's own), and the
+ * system running as before.
  */
 int torpor_hibernate(void)
 {
@@ -328,8 +361,7 @@ int torpor_hibernate(void)
 	int err;
 
 	if (!hibernation_available())
-		return torpor_stats_fail(-EPERM,
-			"hibernation is disabled (nohibernate, lockdown or secretmem)");
+		return torpor_hibernate_unavailable();
 	sleep_flags = lock_system_sleep();
 	/* Keeps /dev/snapshot (uswsusp) out while torpor runs. */
 	if (!hibernate_acquire()) {

@@ -24,6 +24,9 @@
 #include <linux/notifier.h>
 #include <linux/gfp.h>
 #include <linux/kobject.h>
+#include <linux/pm.h>
+#include <linux/secretmem.h>
+#include <linux/security.h>
 #include <linux/set_memory.h>
 #include <linux/suspend.h>
 #include <linux/swap.h>
@@ -128,6 +131,20 @@ TORPOR_KSYM(flush_tlb_kernel_range);
 TORPOR_KSYM(__nosave_begin);
 TORPOR_KSYM(__nosave_end);
 TORPOR_KSYM(_text);
+
+/*
+ * What hibernation_available() tests, in its order, for torpor to name
+ * the reason for a refusal without asking the LSMs a second time
+ * (hibernate.c): nohibernate is static in kernel/power/hibernate.c,
+ * kernel_locked_down in security/lockdown/lockdown.c.
+ */
+extern int nohibernate;			/* static */
+extern enum lockdown_reason kernel_locked_down; /* static */
+TORPOR_KSYM(nohibernate);
+TORPOR_KSYM(kernel_locked_down);
+TORPOR_KSYM(lockdown_reasons);
+TORPOR_KSYM(secretmem_active);
+TORPOR_KSYM(cxl_mem_active);
 
 /* Livepatch: static in kernel/livepatch/transition.c */
 extern struct delayed_work klp_transition_work;

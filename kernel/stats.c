@@ -206,6 +206,22 @@ int torpor_stats_fail(int err, const char *fmt, ...)
 	va_end(args);
 
 	pr_err("%s (error %d)\n", msg, err);
+	return torpor_stats_record(err, msg);
+}
+
+/**
+ * torpor_stats_record - end the current run with an error, not logged
+ * @err: negative errno
+ * @msg: what went wrong, for the status file
+ *
+ * For a refusal the kernel has logged already, in its own words (a
+ * lockdown LSM's "Lockdown: ..." line): a line of torpor's would say it
+ * twice.
+ *
+ * Return: @err.
+ */
+int torpor_stats_record(int err, const char *msg)
+{
 	torpor_set_error(err, msg);
 	torpor_stats_phase(TORPOR_PHASE_IDLE);
 	return err;

@@ -55,6 +55,7 @@ void torpor_stats_begin(enum torpor_phase first);
 void torpor_stats_phase(enum torpor_phase phase);
 bool torpor_stats_running(void);
 __printf(2, 3) int torpor_stats_fail(int err, const char *fmt, ...);
+int torpor_stats_record(int err, const char *msg);
 
 void torpor_stats_progress_start(u64 total);
 void torpor_stats_progress_add(u64 pages);

@@ -92,13 +92,52 @@ static void check_module(struct hib *h)
 		problem(h, "torpor's livepatch is still being applied: try again in a few seconds");
 }
 
+/*
+ * The lockdown mode, the word in brackets in securityfs's lockdown file
+ * ("none [integrity] confidentiality"); -1 if it cannot be read (no
+ * securityfs mounted, or a kernel without the lockdown LSM).
+ */
+static int lockdown_mode(const struct hib *h, char *mode, size_t len)
+{
+	char buf[128], *open, *close;
+
+	if (read_line(h, "/sys/kernel/security/lockdown", buf, sizeof(buf)))
+		return -1;
+	open = strchr(buf, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (!close)
+		return -1;
+	*close = 0;
+	snprintf(mode, len, "%s", open + 1);
+	return 0;
+}
+
+/*
+ * The kernel does not say why "disk" is missing from /sys/power/state;
+ * of its reasons lockdown is the one user space can read, so that one is
+ * named, or ruled out.
+ */
+static void check_available(struct hib *h)
+{
+	char buf[256], mode[32];
+
+	if (!read_line(h, "/sys/power/state", buf, sizeof(buf)) &&
+	    strstr(buf, "disk"))
+		return;
+	if (lockdown_mode(h, mode, sizeof(mode)))
+		problem(h, "the kernel offers no hibernation (no \"disk\" in /sys/power/state): kernel lockdown (Secure Boot), nohibernate on the kernel command line or secret memory in use");
+	else if (strcmp(mode, "none"))
+		problem(h, "hibernation is restricted by kernel lockdown (%s in /sys/kernel/security/lockdown: Secure Boot, lockdown= on the kernel command line or raised since boot): it lasts until a reboot",
+			mode);
+	else
+		problem(h, "the kernel offers no hibernation (no \"disk\" in /sys/power/state), and no kernel lockdown: nohibernate or hibernate=no on the kernel command line, or secret memory in use (memfd_secret)");
+}
+
 static void check_kernel(struct hib *h)
 {
 	char buf[256], *open, *close;
 
-	if (read_line(h, "/sys/power/state", buf, sizeof(buf)) ||
-	    !strstr(buf, "disk"))
-		problem(h, "the kernel offers no hibernation (no \"disk\" in /sys/power/state): Secure Boot lockdown or nohibernate on the kernel command line");
+	check_available(h);
 	open = read_line(h, "/sys/power/disk", buf, sizeof(buf)) ? NULL : strchr(buf, '[');
 	close = open ? strchr(open, ']') : NULL;
 	if (!close) {

@@ -88,15 +88,26 @@ karg()
 }
 
 # disk_dev NAME: the block device of the disk the host plan called NAME.
+# harness.disks lists the virtio disks in order (vda, vdb...) and, as
+# NAME:PATH, devices the guest makes itself (a logical volume).
 disk_dev()
 {
 	local name i=0
 
 	for name in $(karg harness.disks | tr , ' '); do
-		if [ "$name" = "$1" ]; then
+		case $name in
+		"$1":*)
+			echo "${name#*:}"
+			return 0
+			;;
+		*:*)
+			continue
+			;;
+		"$1")
 			echo "/dev/vd$(echo abcdefghijklmnopqrstuvwxyz | cut -c$((i + 1)))"
 			return 0
-		fi
+			;;
+		esac
 		i=$((i + 1))
 	done
 	fail "no disk named '$1' (disks: $(karg harness.disks))"
@@ -363,6 +374,7 @@ harness_wait_disks()
 	local name letter tries
 
 	for name in $(karg harness.disks | tr , ' '); do
+		name=${name%%:*}
 		letter=$(disk_dev "$name")
 		tries=50
 		while [ ! -b "$letter" ] && [ $tries -gt 0 ]; do

@@ -222,7 +222,11 @@ boot()
 # command line CMDLINE (plus harness.trace=1 with TRACE set) then APPEND,
 # the console to bootN.log and the second serial port to bootN.verdict;
 # CUT_ON and CUT_DELAY in the environment: see boot's cut_on;
-# QEMU-ARG... names the kernel, the initramfs and the drives.  Killed
+# QEMU-ARG... names the kernel, the initramfs and the drives (a machine
+# whose firmware boots from a disk has no kernel: CMDLINE empty, no
+# -append); CONSOLE_FEED names a function that types on the console
+# ("FUNCTION FIFO TIMEOUT": what it writes to FIFO is the console's
+# input, see tools/system/lib.sh, laptop_passphrase).  Killed
 # after TIMEOUT s.  "CLASSIFY RC TIMEOUT" sets OUTCOME and REASON from
 # QEMU's exit status and the logs; the boot is started once more after an
 # early death (boot_early_failure).  Writes bootN.summary.
@@ -230,7 +234,9 @@ qemu_run()
 {
 	local classify=$1 stage=$2 kernel=$3 smp=$4 mem=$5 timeout=$6
 	local cmdline="$7${TRACE:+ harness.trace=1}${8:+ $8}" start rc attempt cutter
+	local feeder input=/dev/null kernel_args=()
 
+	[[ -z $7 ]] || kernel_args=(-append "$cmdline")
 	shift 8
 	BOOT=$((BOOT + 1))
 	LOG=$WORK/boot$BOOT.log
@@ -244,12 +250,21 @@ qemu_run()
 			qemu_cut "$CUT_ON" "${CUT_DELAY:-0}" "$timeout" &
 			cutter=$!
 		fi
+		feeder=
+		if [[ -n ${CONSOLE_FEED:-} ]]; then
+			input=$WORK/console.in
+			rm -f "$input"
+			mkfifo "$input"
+			"$CONSOLE_FEED" "$input" "$timeout" &
+			feeder=$!
+		fi
 		timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
 			-accel tcg -cpu "$CPU" -m "$mem" -smp "$smp" -no-reboot \
-			-append "$cmdline" "$@" -pidfile "$WORK/qemu.pid" \
+			"${kernel_args[@]}" "$@" -pidfile "$WORK/qemu.pid" \
 			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
-			</dev/null 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
+			0<>"$input" 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
 		[[ -z $cutter ]] || wait "$cutter" || true
+		[[ -z $feeder ]] || wait "$feeder" || true
 		# The guest's tty turns "\n" into "\r\n".
 		sed -i 's/\r$//' "$WORK/boot$BOOT.verdict"
 		BOOT_SECONDS=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')

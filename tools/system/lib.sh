@@ -26,9 +26,10 @@
 # guest (bash).
 #
 #	sys_boot STAGE [kernel=R] [initrd=FILE] [resume=ARGS] [append=ARGS]
-#	         [timeout=S]
+#	         [timeout=S] [cut_on=REGEX [cut_delay=S]]
 #	                          boot the guest once; resume= replaces the
-#	                          default "resume=UUID=<swap>"
+#	                          default "resume=UUID=<swap>"; cut_on as the
+#	                          QEMU harness's boot
 #	expect_hibernated         the last boot hibernated with torpor and
 #	                          QEMU exited at the power-off (ACPI S4 in
 #	                          platform mode, or a plain power-off); the
@@ -37,24 +38,38 @@
 #	                          hibernation
 #	expect_resumed            the last boot resumed the image with torpor
 #	                          from the initramfs, as torpor loaded (before
-#	                          its livepatch), and the resumed stage passed
+#	                          its livepatch; on the laptop, once the LUKS
+#	                          volume is open), and the resumed stage passed
+#	sys_fetch_swap            make disk_path swap hold the swap area as the
+#	                          last boot left it (on the laptop: a copy of
+#	                          the swap volume)
 #	root_raw                  $WORK/root.raw: the guest's root disk as the
 #	                          last boot left it (raw, journal replayed)
 #	guest_initramfs RELEASE OUT CONF
 #	                          the initramfs update-initramfs makes in the
 #	                          image with CONF in conf.d/resume
 #
-# Variables: IMAGE (the image directory rootfs printed), SMP, MEM, TIMEOUT
-# (per boot, default 400 s), APPEND, TAG as in the QEMU harness; ROOT_FS
-# (ext4, the default, or btrfs: the root disk the run boots);
-# SYSTEM_IMAGE=DIR runs with that image directory (build/system/image-*)
-# instead of the one rootfs builds or finds for the checkout as it is.
+# PROFILE=laptop runs the scenario on the laptop instead (laptop_boot):
+# UEFI, q35, the system on NVMe in Debian's encrypted LVM layout
+# (tools/system/laptop builds it), GRUB booting the disk's own kernel and
+# initramfs, the LUKS passphrase typed at the prompt, swap as a logical
+# volume; the systest disk is the only virtio disk.
+#
+# Variables: IMAGE (the image directory rootfs printed, or the laptop's),
+# SMP, MEM, TIMEOUT (per boot, default 400 s), APPEND, TAG as in the QEMU
+# harness; ROOT_FS (ext4, the default, or btrfs: the root disk the run
+# boots); PROFILE (virtio, the default, or laptop); SYSTEM_IMAGE=DIR runs
+# with that image directory (build/system/image-*) instead of the one
+# rootfs builds or finds for the checkout as it is, LAPTOP_IMAGE=DIR with
+# that laptop directory (build/system/laptop-*).
 
 # shellcheck disable=SC2153 # ROOT is set by tools/system/run
 SYSTEM=$ROOT/tools/system
 SYSTEM_SCENARIOS=$SYSTEM/scenarios
 TIMEOUT=400
 SWAP_MIB=1536
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 
 # shellcheck source=tools/system/common.sh
 . "$SYSTEM/common.sh"
@@ -74,19 +89,21 @@ lid_build()
 	mv "$out.tmp" "$out"
 }
 
-# The read-only disk with the guest's side of the run.
+# systest_disk SCRIPT IMG: IMG, the read-only disk with the guest's side
+# of the run, SCRIPT being the stages (the scenario).
 systest_disk()
 {
 	local dir=$WORK/systest
 
 	helper_build memhog
 	lid_build
+	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp "$SYSTEM/guest/systest" "$SYSTEM/guest/syslib.sh" \
 		"$SYSTEM/guest/swsusp-lines.sh" "$HARNESS/guest.sh" \
 		"$HARNESS/workload.sh" "$BUILD/qemu/memhog" "$BUILD/system/lid" "$dir/"
-	cp "$SCENARIO_FILE" "$dir/scenario.sh"
-	mkfs.ext4 -q -F -L systest -d "$dir" "$WORK/systest.img" 16M >"$WORK/mkfs.log" 2>&1 ||
+	cp "$1" "$dir/scenario.sh"
+	mkfs.ext4 -q -F -L systest -d "$dir" "$2" 16M >"$WORK/mkfs.log" 2>&1 ||
 		harness_die "mkfs.ext4 of the systest disk: $(tail -n 1 "$WORK/mkfs.log")"
 }
 
@@ -106,11 +123,25 @@ harness_setup()
 	SCENARIO_FILE=$SYSTEM_SCENARIOS/$SCENARIO.sh
 	[[ -f $SCENARIO_FILE ]] || harness_die "no scenario $SCENARIO_FILE"
 	[[ -x $TORPOR ]] || harness_die "no $TORPOR (make tool)"
-	IMAGE=${SYSTEM_IMAGE:-$("$SYSTEM/rootfs")} || harness_die "building the guest image failed"
-	IMAGE=$(cd "$IMAGE" && pwd)
 	WORK=$SYSTEM_OUT/run/$SCENARIO/$KERNEL${TAG:+-$TAG}
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
+	case ${PROFILE:=virtio} in
+	virtio) virtio_setup ;;
+	laptop) laptop_setup ;;
+	*) harness_die "PROFILE=$PROFILE: not virtio or laptop" ;;
+	esac
+	systest_disk "$SCENARIO_FILE" "$WORK/systest.img"
+	# shellcheck disable=SC2034 # counted by the harness's qemu_run
+	BOOT=0
+}
+
+virtio_setup()
+{
+	local root_img
+
+	IMAGE=${SYSTEM_IMAGE:-$("$SYSTEM/rootfs")} || harness_die "building the guest image failed"
+	IMAGE=$(cd "$IMAGE" && pwd)
 	case ${ROOT_FS:=ext4} in
 	ext4) root_img=$IMAGE/root.img ;;
 	btrfs) root_img=$IMAGE/root-btrfs.img ;;
@@ -121,9 +152,18 @@ harness_setup()
 	truncate -s "${SWAP_MIB}M" "$WORK/swap.img"
 	mkswap -U "$SWAP_UUID" "$WORK/swap.img" >"$WORK/mkswap.log" 2>&1 ||
 		harness_die "mkswap: $(tail -n 1 "$WORK/mkswap.log")"
-	systest_disk
-	# shellcheck disable=SC2034 # counted by the harness's qemu_run
-	BOOT=0
+}
+
+# The laptop's disk is an overlay of the installed NVMe disk; its UEFI
+# variables are the run's own.
+laptop_setup()
+{
+	[[ ${ROOT_FS:=ext4} == ext4 ]] || harness_die "PROFILE=laptop has an ext4 root only"
+	IMAGE=${LAPTOP_IMAGE:-$("$SYSTEM/laptop")} || harness_die "building the laptop guest failed"
+	IMAGE=$(cd "$IMAGE" && pwd)
+	qemu-img create -q -f qcow2 -b "$IMAGE/nvme.img" -F raw "$WORK/nvme.qcow2" ||
+		harness_die "qemu-img create failed"
+	cp "$OVMF_VARS" "$WORK/ovmf-vars.fd"
 }
 
 # The QEMU harness's classification of a boot applies as it is, with one
@@ -145,7 +185,7 @@ sys_boot()
 {
 	# shellcheck disable=SC2153 # set by harness_vars
 	local stage=$1 kernel=$KERNEL append=$APPEND timeout=$TIMEOUT opt
-	local initrd='' resume="resume=UUID=$SWAP_UUID" vmlinuz
+	local initrd='' resume="resume=UUID=$SWAP_UUID" vmlinuz cut_on='' cut_delay=0
 
 	shift
 	for opt; do
@@ -155,18 +195,146 @@ sys_boot()
 		resume=*) resume=${opt#resume=} ;;
 		append=*) append=${opt#*=} ;;
 		timeout=*) timeout=${opt#*=} ;;
+		cut_on=*) cut_on=${opt#*=} ;;
+		cut_delay=*) cut_delay=${opt#*=} ;;
 		*) scenario_fail "sys_boot: unknown option '$opt'" ;;
 		esac
 	done
+	if [[ $PROFILE == laptop ]]; then
+		# GRUB boots the disk's own kernel and initramfs.
+		[[ -z $initrd && $resume == "resume=UUID=$SWAP_UUID" ]] ||
+			scenario_fail "sys_boot: no initrd= or resume= with PROFILE=laptop"
+		CUT_ON=$cut_on CUT_DELAY=$cut_delay laptop_boot "$stage" "$kernel" "$append" "$timeout"
+		return
+	fi
 	vmlinuz=$IMAGE/root/boot/vmlinuz-$kernel
 	: "${initrd:=$IMAGE/root/boot/initrd.img-$kernel}"
 	[[ -f $vmlinuz && -f $initrd ]] || scenario_fail "no $vmlinuz or $initrd in the image"
+	CUT_ON=$cut_on CUT_DELAY=$cut_delay \
 	qemu_run sys_classify "$stage" "$kernel" "$SMP" "$MEM" "$timeout" \
 		"root=/dev/vda ro console=ttyS0 panic=-1 $resume systest.stage=$stage harness.disks=root,swap,systest" \
 		"$append" -kernel "$vmlinuz" -initrd "$initrd" \
 		-drive "file=$WORK/root.qcow2,format=qcow2,if=virtio" \
 		-drive "file=$WORK/swap.img,format=raw,if=virtio" \
 		-drive "file=$WORK/systest.img,format=raw,if=virtio,readonly=on"
+}
+
+# laptop_smbios FILE KERNEL ARGS: the SMBIOS system information (type 1)
+# of the laptop, whole, because QEMU fixes the wake-up type of the one it
+# makes at "power switch": here it is "APM timer" (3), what laptops report
+# after an RTC alarm and what systemd's suspend-then-hibernate (252)
+# wants before it hibernates.  SKU number (string 5) and family (string
+# 6) carry the kernel for GRUB to boot and the test's kernel arguments
+# (guest/laptop.sh, laptop_configure).
+laptop_smbios()
+{
+	{
+		# type, length, handle; manufacturer, product, version, serial
+		# number (strings 1-4); UUID
+		printf '\x01\x1b\x00\x01\x01\x02\x03\x04'
+		printf '\x00%.0s' {1..16}
+		# wake-up type, SKU number, family
+		printf '\x03\x05\x06'
+		printf '%s\0' QEMU 'torpor laptop' 1 0 "$2" "$3"
+		printf '\0'
+	} >"$1"
+}
+
+# The laptop: q35 with ACPI S3 and S4, UEFI (Debian's OVMF), GRUB from
+# the NVMe disk's ESP, USB keyboard and tablet on xHCI, a DRM display,
+# HD audio, an e1000e NIC (user networking: its link is up), and the
+# systest disk on virtio.  GRUB boots the kernel the SMBIOS names, with
+# the test's arguments (laptop_smbios); the swap disk the guest sees is
+# the swap volume.
+laptop_boot()
+{
+	local stage=$1 kernel=$2 append=$3 timeout=$4 args
+
+	args="systest.stage=$stage systest.profile=laptop"
+	args+=" harness.disks=systest,swap:/dev/mapper/systest--vg-swap_1"
+	args+="${TRACE:+ harness.trace=1}${append:+ $append}"
+	laptop_smbios "$WORK/smbios-type1.bin" "$kernel" "$args"
+	CONSOLE_FEED=laptop_passphrase \
+	qemu_run sys_classify "$stage" "$kernel" "$SMP" "$MEM" "$timeout" "" "" \
+		-machine q35 -global ICH9-LPC.disable_s3=0 -global ICH9-LPC.disable_s4=0 \
+		-drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+		-drive "if=pflash,format=raw,file=$WORK/ovmf-vars.fd" \
+		-drive "file=$WORK/nvme.qcow2,format=qcow2,if=none,id=nvme" \
+		-device nvme,serial=torpor-nvme,drive=nvme \
+		-device qemu-xhci -device usb-kbd -device usb-tablet \
+		-vga none -device bochs-display \
+		-audiodev none,id=audio -device intel-hda -device hda-duplex,audiodev=audio \
+		-netdev user,id=net -device e1000e,netdev=net \
+		-drive "file=$WORK/systest.img,format=raw,if=virtio,readonly=on" \
+		-smbios "file=$WORK/smbios-type1.bin"
+}
+
+# laptop_passphrase FIFO TIMEOUT: type the LUKS passphrase at each of the
+# initramfs's prompts, as the user at the keyboard does.
+laptop_passphrase()
+{
+	local fifo=$1 polls=$(($2 * 10)) typed=0 prompts pid
+
+	while [[ $polls -gt 0 ]]; do
+		prompts=$(grep -c 'Please unlock disk' "$LOG" 2>/dev/null) || true
+		if [[ ${prompts:-0} -gt $typed ]]; then
+			printf '%s\n' "$LAPTOP_PASSPHRASE" >"$fifo"
+			typed=$prompts
+		fi
+		pid=$(cat "$WORK/qemu.pid" 2>/dev/null) || true
+		[[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || return 0
+		polls=$((polls - 1))
+		sleep 0.1
+	done
+}
+
+# laptop_maintenance STAGE NVME-DRIVE SWAP: a maintenance boot of the
+# laptop guest running STAGE of guest/laptop.sh, from the layer IMAGE
+# (tools/system/laptop): its maintenance system boots from an overlay of
+# maint.img (vda), the laptop's system root.img is the read-only "src"
+# (vdb), then the systest disk and SWAP, a raw file ("swap", vdd);
+# NVME-DRIVE is QEMU's -drive options for the NVMe disk.  The tree's fstab names the virtio guest's
+# swap disk, absent here: systemd.swap=0 spares the boot its 90 s wait.
+# Uses WORK and BOOT as a run does: callers within a run give it a WORK
+# of its own.
+laptop_maintenance()
+{
+	local stage=$1 nvme=$2 swap=$3
+
+	mkdir -p "$WORK"
+	systest_disk "$SYSTEM/guest/laptop.sh" "$WORK/systest.img"
+	qemu-img create -q -f qcow2 -b "$IMAGE/maint.img" -F raw "$WORK/root.qcow2" ||
+		harness_die "qemu-img create failed"
+	[[ -f $swap ]] || truncate -s "${SWAP_MIB}M" "$swap"
+	qemu_run boot_classify "$stage" "$KVER_612" 2 1024 1800 \
+		"root=/dev/vda ro console=ttyS0 panic=-1 noresume systemd.swap=0 systest.stage=$stage harness.disks=root,src,systest,swap laptop.passphrase=$LAPTOP_PASSPHRASE laptop.swap_mib=$SWAP_MIB" "" \
+		-kernel "$IMAGE/maint-vmlinuz" -initrd "$IMAGE/maint-initrd" \
+		-drive "file=$WORK/root.qcow2,format=qcow2,if=virtio" \
+		-drive "file=$IMAGE/root.img,format=raw,if=virtio,readonly=on" \
+		-drive "file=$WORK/systest.img,format=raw,if=virtio,readonly=on" \
+		-drive "file=$swap,format=raw,if=virtio" \
+		-drive "$nvme,if=none,id=nvme" -device nvme,serial=torpor-nvme,drive=nvme
+	rm -f "$WORK/root.qcow2"
+}
+
+# sys_fetch_swap: make disk_path swap hold the swap area as the last boot
+# left it.  The laptop's is a volume inside LUKS, which the host cannot
+# open: a maintenance boot unlocks it, read-only, from a throw-away
+# overlay of the laptop's disk, and copies it out.
+sys_fetch_swap()
+{
+	local swap nvme=file=$WORK/nvme.qcow2,format=qcow2,snapshot=on
+
+	[[ $PROFILE == laptop ]] || return 0
+	swap=$(disk_path swap)
+	rm -f "$swap"
+	# Not one of the run's boots: its own directory, count and outcome.
+	# shellcheck disable=SC2034 # qemu_run's, restored on return
+	local WORK=$WORK/extract BOOT=0 LOG OUTCOME REASON BOOT_SECONDS INIT_SECONDS
+	laptop_maintenance extract "$nvme" "$swap"
+	[[ $OUTCOME == pass ]] ||
+		scenario_fail "the boot copying the swap volume ended $OUTCOME${REASON:+ ($REASON)}"
+	echo "# swap volume copied out by a maintenance boot (extract/)"
 }
 
 # expect_console_clean: the last boot's console shows none of the
@@ -217,7 +385,9 @@ expect_resumed()
 	expect_console 'torpor: resuming image of' 'torpor: image loaded in [0-9]+ ms' \
 		'torpor: resumed: image loaded'
 	expect_console_clean
-	expect_resumed_at_load
+	# The laptop's swap volume appears only once its LUKS volume is
+	# unlocked, after torpor loaded: initramfs-tools' resume asks.
+	[[ $PROFILE == laptop ]] || expect_resumed_at_load
 	echo "# $(grep -o -m 1 'torpor: image loaded in .*' "$LOG")"
 }
 

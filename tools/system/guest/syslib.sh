@@ -12,6 +12,8 @@
 #	                           process, runs as the systemd service
 #	                           systest-worker.service
 #	hibernate_systemctl        systemctl hibernate, failing with its message
+#	sleep_starts               systemd-sleep's "Entering sleep state"
+#	                           messages of this boot, one line
 #	sleep_count                how many times systemd-sleep said "System
 #	                           returned from sleep state" in this boot
 #	wait_resumed COUNT SECONDS wait until sleep_count exceeds COUNT
@@ -22,6 +24,14 @@
 #	                           hibernation and the resume by torpor and
 #	                           nothing of swsusp, DEV is plain swap again
 #	                           and active, the kernel log is clean
+#	laptop_prepare             on the laptop profile, before a sleep: the
+#	                           NIC up with carrier, a file written and
+#	                           fsync'd on the NVMe root, the devices there
+#	expect_laptop_resumed      on the laptop profile, after a resume: that
+#	                           file reads back from the disk, the USB input
+#	                           devices, the DRM console and the NIC's
+#	                           carrier are back, no kernel errors since the
+#	                           sleep
 
 # systemd's catalog IDs of "Entering sleep state" and "System returned
 # from sleep state".
@@ -68,6 +78,12 @@ hibernate_systemctl()
 
 	log "systemctl hibernate"
 	out=$(systemctl hibernate 2>&1) || fail "systemctl hibernate: $out"
+}
+
+# The start messages of this boot's sleeps, one line.
+sleep_starts()
+{
+	journalctl -b -q -o cat MESSAGE_ID="$SLEEP_START_ID" | tr '\n' ' '
 }
 
 sleep_count()
@@ -143,4 +159,78 @@ expect_resumed_system()
 	expect_swap_signature "$1"
 	grep -q "^$1 " /proc/swaps || fail "$1 is not active swap after the resume"
 	check_dmesg_clean
+}
+
+LAPTOP_FILE=/var/tmp/systest-fsync
+LAPTOP_SUM=/run/systest-fsync.sum
+
+# The laptop profile (tools/system/lib.sh, laptop_boot) says so on the
+# command line.
+laptop()
+{
+	[ "$(karg systest.profile)" = laptop ]
+}
+
+laptop_nic()
+{
+	local dev
+
+	for dev in /sys/class/net/*; do
+		[ "$(basename "$(readlink -f "$dev/device/driver")")" = e1000e ] || continue
+		basename "$dev"
+		return 0
+	done
+	fail "no e1000e network interface"
+}
+
+nic_carrier()
+{
+	[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]
+}
+
+# The devices a laptop user would miss after a resume: typing, pointing,
+# the screen, the network.
+expect_laptop_devices()
+{
+	local input name con nic
+
+	input=$(grep '^N: Name=' /proc/bus/input/devices)
+	for name in 'QEMU USB Keyboard' 'QEMU USB Tablet'; do
+		echo "$input" | grep -q "$name" || fail "no $name: $(echo "$input" | tr '\n' ' ')"
+	done
+	[ "$(basename "$(readlink -f /sys/class/drm/card0/device/driver)")" = bochs-drm ] ||
+		fail "no bochs-drm card0: $(ls /sys/class/drm)"
+	con=$(grep -l 'frame buffer device' /sys/class/vtconsole/vtcon*/name) ||
+		fail "no frame buffer console: $(cat /sys/class/vtconsole/vtcon*/name | tr '\n' ' ')"
+	[ "$(cat "${con%/name}/bind")" = 1 ] || fail "the frame buffer console is not bound"
+	echo "systest: console check" >/dev/tty1 || fail "cannot write to the DRM console"
+	nic=$(laptop_nic)
+	wait_until 20 nic_carrier "$nic" || fail "$nic has no carrier"
+	report laptop_devices "usb: keyboard tablet; drm: $(cat "${con%/name}/name"); $nic carrier up"
+}
+
+laptop_prepare()
+{
+	laptop || return 0
+	run ip link set dev "$(laptop_nic)" up
+	expect_laptop_devices
+	run dd if=/dev/urandom of=$LAPTOP_FILE bs=1M count=8 conv=fsync status=none
+	sha256sum <$LAPTOP_FILE >$LAPTOP_SUM
+	date +%s >/run/systest-sleep.start
+}
+
+expect_laptop_resumed()
+{
+	local errors
+
+	laptop || return 0
+	# What the resumed system reads must come from the NVMe disk, not the
+	# page cache the image brought back.
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	[ "$(sha256sum <$LAPTOP_FILE)" = "$(cat $LAPTOP_SUM)" ] ||
+		fail "$LAPTOP_FILE, fsync'd before the sleep, reads back changed from the NVMe disk"
+	expect_laptop_devices
+	errors=$(journalctl -k -p err -q -o cat --since "@$(cat /run/systest-sleep.start)")
+	[ -z "$errors" ] || fail "kernel errors since the sleep: $(echo "$errors" | head -n 3 | tr '\n' ' ')"
 }

@@ -15,6 +15,7 @@ plan()
 {
 	sys_boot hibernate
 	expect_hibernated
+	sys_fetch_swap
 	host_run "$TORPOR" inspect "$(disk_path swap)"
 	expect_image_markers "$(disk_path swap)"
 	sys_boot resumed
@@ -27,11 +28,13 @@ stage_hibernate()
 
 	expect_torpor_ready
 	workload_start default
+	laptop_prepare
 	before=$(sleep_count)
 	hibernate_systemctl
 	# Only the resumed system gets here.
 	wait_resumed "$before" 120
 	expect_resumed_system "$(disk_dev swap)"
+	expect_laptop_resumed
 }
 
 # Boot 2 gets here only if the initramfs did not resume the image.

@@ -6,36 +6,36 @@
 # S3), the RTC wakes the machine, and the same system runs on: systemd
 # logged the hybrid-sleep, torpor "woke from RAM: image discarded", the
 # swap disk is plain swap again, the service and its memory are intact.
-# (What a power loss during that sleep does, cycle's DISK_MODE=suspend
-# tests: the next boot resumes the image.)
 #
-# suspend-then-hibernate is not here: systemd 252 hibernates after its
-# delay only if the firmware reports a wake by the alarm, and QEMU's
-# SMBIOS says "power switch", so systemd takes the wake for the user's and
-# stays awake (its journal: "System returned from sleep state", no
-# hibernate).
+# POWER_LOSS=1: the power goes 2 s into the suspend (QEMU killed), and
+# boot 2 resumes the image from the initramfs; the resumed system checks
+# the same, torpor's "resumed" line instead of the wake from RAM.
+#
+# suspend-then-hibernate has a scenario of its own.
 
 plan()
 {
-	sys_boot hybrid
-	expect_pass
+	if [[ ${POWER_LOSS:-0} == 1 ]]; then
+		sys_boot hybrid cut_on='torpor: image written, suspending to RAM' cut_delay=2
+		expect_cut
+		sys_boot resumed
+		expect_resumed
+	else
+		sys_boot hybrid
+		expect_pass
+	fi
 	echo "# $(result hybrid)"
 }
 
 WAKE_S=40
 
-# The start messages of this boot's sleeps, one line.
-sleep_starts()
-{
-	journalctl -b -q -o cat MESSAGE_ID="$SLEEP_START_ID" | tr '\n' ' '
-}
-
 stage_hybrid()
 {
-	local before alarm=/sys/class/rtc/rtc0/wakealarm
+	local before how alarm=/sys/class/rtc/rtc0/wakealarm
 
 	expect_torpor_ready
 	workload_start default
+	laptop_prepare
 	[ -e $alarm ] || fail "no RTC wake alarm ($alarm)"
 	echo 0 >$alarm
 	echo +$WAKE_S >$alarm
@@ -47,11 +47,21 @@ stage_hybrid()
 	*"'hybrid-sleep'"*) ;;
 	*) fail "no hybrid-sleep in the journal: $(sleep_starts)" ;;
 	esac
-	journalctl -b -k -q -o cat | grep -q 'torpor: woke from RAM: image discarded' ||
-		fail "torpor did not wake from RAM: $(journalctl -b -k -q -o cat | grep torpor: | tail -n 2 | tr '\n' ' ')"
+	# Woken from RAM, or resumed from the image after a power loss.
+	how=$(journalctl -b -k -q -o cat |
+		grep -o -E 'torpor: (woke from RAM: image discarded|resumed: .*)') ||
+		fail "torpor neither woke from RAM nor resumed: $(journalctl -b -k -q -o cat | grep torpor: | tail -n 2 | tr '\n' ' ')"
 	expect_swap_signature "$(disk_dev swap)"
 	worker_alive
 	workload_check
-	report hybrid "$(journalctl -b -k -q -o cat | grep -o 'torpor: woke from RAM.*')"
+	report hybrid "$how"
 	check_dmesg_clean
+	expect_laptop_resumed
+}
+
+# Boot 2 of POWER_LOSS=1 gets here only if the initramfs did not resume
+# the image.
+stage_resumed()
+{
+	fail "booted afresh: the image was not resumed ($(dmesg | grep torpor: | tail -n 2 | tr '\n' ' '))"
 }

@@ -12,6 +12,7 @@ plan()
 {
 	sys_boot lid
 	expect_hibernated
+	sys_fetch_swap
 	expect_image_markers "$(disk_path swap)"
 	sys_boot resumed
 	expect_resumed
@@ -58,6 +59,7 @@ stage_lid()
 
 	expect_torpor_ready
 	workload_start default
+	laptop_prepare
 	systemd-run --quiet --unit=$LID_UNIT "$DIR/lid" $LID_NAME ||
 		fail "systemd-run $LID_UNIT failed"
 	lid_ready
@@ -76,6 +78,7 @@ stage_lid()
 		fail "logind did not log 'Lid closed'"
 	report logind "$(journalctl -b -q -o cat -u systemd-logind | grep -E 'Lid|ibernat' | tr '\n' ' ')"
 	expect_resumed_system "$(disk_dev swap)"
+	expect_laptop_resumed
 }
 
 stage_resumed()

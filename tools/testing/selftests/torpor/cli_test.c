@@ -369,6 +369,7 @@ FIXTURE_VARIANT(hib) {
 	const char *file;	/* under the root, replaced with ... */
 	const char *content;	/* ... this (NULL: removed) */
 	const char *problem;	/* the one line expected, NULL: none */
+	const char *lockdown;	/* sys/kernel/security/lockdown, NULL: none */
 	bool areas;		/* the kernel lists the file one page further */
 	bool param;		/* torpor loaded with resume_offset one further */
 };
@@ -399,7 +400,21 @@ FIXTURE_VARIANT_ADD(hib, livepatch_switching) {
 
 FIXTURE_VARIANT_ADD(hib, no_hibernation) {
 	.file = "sys/power/state", .content = "freeze mem\n",
-	.problem = "the kernel offers no hibernation (no \"disk\" in /sys/power/state)",
+	.problem = "the kernel offers no hibernation (no \"disk\" in /sys/power/state): kernel lockdown (Secure Boot), nohibernate",
+};
+
+/* Lockdown, the one reason user space can read, named... */
+FIXTURE_VARIANT_ADD(hib, lockdown) {
+	.file = "sys/power/state", .content = "freeze mem\n",
+	.lockdown = "none [integrity] confidentiality\n",
+	.problem = "hibernation is restricted by kernel lockdown (integrity in /sys/kernel/security/lockdown",
+};
+
+/* ... or ruled out. */
+FIXTURE_VARIANT_ADD(hib, no_hibernation_unlocked) {
+	.file = "sys/power/state", .content = "freeze mem\n",
+	.lockdown = "[none] integrity confidentiality\n",
+	.problem = "the kernel offers no hibernation (no \"disk\" in /sys/power/state), and no kernel lockdown: nohibernate",
 };
 
 FIXTURE_VARIANT_ADD(hib, mode_suspend) {
@@ -524,6 +539,8 @@ FIXTURE_SETUP(hib)
 		*strrchr(path, '/') = 0;
 		ASSERT_EQ(0, rmdir(path));
 	}
+	if (variant->lockdown)
+		ASSERT_EQ(0, put(self, "sys/kernel/security/lockdown", variant->lockdown, 0));
 	snprintf(path, sizeof(path), "%s/root", self->dir);
 	setenv("TORPOR_ROOT", path, 1);
 }
