@@ -30,6 +30,7 @@
 #include "scrub.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "swap.h"
 #include "writer.h"
 
 struct torpor_hib {
@@ -382,6 +383,8 @@ int torpor_hibernate(void)
 	pm_prepare_console();
 	err = torpor_hibernate_locked(&hib);
 	torpor_hibernate_done(err);
+	if (hib.reusable)
+		torpor_swap_raw_forget();
 	pm_restore_console();
 	hibernate_release();
 out_unlock:

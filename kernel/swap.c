@@ -43,6 +43,17 @@ unsigned long torpor_swap_raw_free(void)
 	return READ_ONCE(torpor_swap_raw_pages);
 }
 
+/*
+ * Past a snapshot's run the measure is stale: the area is not active swap
+ * and takes no hibernation, in the system that failed to write it as in
+ * every session resumed from it, so the room file shows 0 free as for any
+ * inactive area.
+ */
+void torpor_swap_raw_forget(void)
+{
+	WRITE_ONCE(torpor_swap_raw_pages, 0);
+}
+
 static int torpor_swap_check_raw(struct torpor_swap *sw)
 {
 	if (sw->type >= 0)

@@ -48,6 +48,7 @@ struct torpor_swap {
 int torpor_swap_open(struct torpor_swap *sw, bool raw);
 int torpor_swap_raw_limit(struct torpor_swap *sw, const void *sig);
 unsigned long torpor_swap_raw_free(void);
+void torpor_swap_raw_forget(void);
 void torpor_swap_close(struct torpor_swap *sw, bool keep);
 int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page);
 struct page *torpor_swap_page_alloc(struct torpor_swap *sw);

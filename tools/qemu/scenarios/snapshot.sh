@@ -170,6 +170,9 @@ stage_snapshot()
 		fail "no reseed logged: $(last_torpor_line)"
 	[ "$(cat /sys/power/torpor/snapshot)" = 0 ] || fail "snapshot still armed after the resume"
 	grep -q "^$dev " /proc/swaps && fail "$dev is swap in the resumed system"
+	# Not active swap: no room there for a hibernation (kernel/swap.c).
+	[ "$(cut -d ' ' -f 3 /sys/power/torpor/room)" = 0 ] ||
+		fail "room '$(cat /sys/power/torpor/room)': the snapshot's area offered to a hibernation"
 	check_kernel_sane
 }
 
