@@ -26,13 +26,16 @@
 #include "quiesce.h"
 #include "resume.h"
 #include "retire.h"
+#include "reuse.h"
 #include "scrub.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "swap.h"
 #include "writer.h"
 
 struct torpor_hib {
 	enum torpor_mode mode;
+	bool reusable;			/* a snapshot (reuse.c) */
 	struct torpor_quiesce q;
 	struct torpor_writer_meta meta;
 };
@@ -175,6 +178,8 @@ static void torpor_fill_meta(struct torpor_hib *hib)
 		meta->flags |= TORPOR_FLAG_PLATFORM;
 	if (hib->mode == TORPOR_MODE_TEST_RESUME)
 		meta->flags |= TORPOR_FLAG_TEST;
+	if (hib->reusable)
+		meta->flags |= TORPOR_FLAG_REUSABLE;
 	meta->freeze_ns = torpor_stats.phase_ns[TORPOR_PHASE_FREEZE];
 	meta->prepare_ns = torpor_stats.phase_ns[TORPOR_PHASE_PREPARE];
 	meta->snapshot_ns = torpor_stats.phase_ns[TORPOR_PHASE_SNAPSHOT];
@@ -217,7 +222,7 @@ static int torpor_hibernate_quiesce(struct torpor_hib *hib)
 	struct torpor_retire r;
 	int err;
 
-	err = torpor_retire_open(&r);
+	err = torpor_retire_open(&r, hib->reusable);
 	if (err)
 		return err;
 	torpor_stats_phase(TORPOR_PHASE_SNAPSHOT);
@@ -244,6 +249,11 @@ static int torpor_hibernate_frozen(struct torpor_hib *hib)
 		torpor_stats_fail(err, "freezing kernel threads failed");
 		goto out_release;
 	}
+	if (hib->reusable) {
+		err = torpor_reuse_check_swap();
+		if (err)
+			goto out_release;
+	}
 	if (torpor_quiesce_test(&hib->q, TORPOR_TEST_FREEZER))
 		goto out_release;
 	err = torpor_hibernate_quiesce(hib);
@@ -264,11 +274,16 @@ static int torpor_hibernate_locked(struct torpor_hib *hib)
 	int err;
 
 	torpor_stats_begin(TORPOR_PHASE_FREEZE);
+	if (hib->reusable) {
+		err = torpor_reuse_check_system(hib->mode);
+		if (err)
+			return err;
+	}
 	err = pm_notifier_call_chain_robust(PM_HIBERNATION_PREPARE,
 							PM_POST_HIBERNATION);
 	if (err)
 		return torpor_stats_fail(err, "a PM notifier refused hibernation");
-	err = torpor_writer_check_target();
+	err = torpor_writer_check_target(hib->reusable);
 	if (!err)
 		err = torpor_snapshot_check_room();
 	if (err)
@@ -356,6 +371,7 @@ int torpor_hibernate(void)
 		goto out_unlock;
 	}
 	hib.mode = torpor_entry_mode();
+	hib.reusable = torpor_reuse_take();
 	hib.q = (struct torpor_quiesce){
 		.msg = PMSG_FREEZE,
 		.test = pm_test_level,
@@ -367,6 +383,8 @@ int torpor_hibernate(void)
 	pm_prepare_console();
 	err = torpor_hibernate_locked(&hib);
 	torpor_hibernate_done(err);
+	if (hib.reusable)
+		torpor_swap_raw_forget();
 	pm_restore_console();
 	hibernate_release();
 out_unlock:

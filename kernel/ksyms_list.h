@@ -20,6 +20,8 @@
 #include <linux/cpuidle.h>
 #include <linux/device.h>
 #include <linux/freezer.h>
+#include <linux/fs.h>
+#include <linux/notifier.h>
 #include <linux/gfp.h>
 #include <linux/kobject.h>
 #include <linux/pm.h>
@@ -51,6 +53,9 @@ void pm_restrict_gfp_mask(void);
 void pm_restore_gfp_mask(void);
 int arch_resume_nosmt(void);
 int suspend_devices_and_enter(suspend_state_t state);
+/* drivers/char/random.c, static: its reseed on resumption */
+int random_pm_notification(struct notifier_block *nb, unsigned long action,
+			   void *data);
 
 TORPOR_KSYM(hibernation_mode);
 TORPOR_KSYM(hibernation_ops);
@@ -98,6 +103,7 @@ TORPOR_KSYM(resume_console);
 
 /* Swap */
 TORPOR_KSYM(swap_type_of);
+TORPOR_KSYM(total_swap_pages);
 TORPOR_KSYM(get_swap_page_of_type);
 TORPOR_KSYM(swapdev_block);
 TORPOR_KSYM(swp_swap_info);
@@ -107,6 +113,10 @@ TORPOR_KSYM(swap_free_nr);
 #else
 TORPOR_KSYM(swap_free);
 #endif
+
+/* File systems, random pool */
+TORPOR_KSYM(iterate_supers);
+TORPOR_KSYM(random_pm_notification);
 
 /* Memory */
 TORPOR_KSYM(shrink_all_memory);

@@ -31,6 +31,7 @@
 #include "ram.h"
 #include "reader.h"
 #include "restore.h"
+#include "reuse.h"
 #include "resume.h"
 #include "signature.h"
 #include "stats.h"
@@ -247,10 +248,20 @@ static int torpor_resume_dev(struct torpor_in *in, struct torpor_bdev *b,
 		torpor_stats_phase(TORPOR_PHASE_LOAD);
 	else
 		torpor_stats_begin(TORPOR_PHASE_LOAD);
-	ret = torpor_resume_refusal(in) ?: torpor_check_image(in, page) ?:
-	      torpor_count_attempt(in, sig_page, page);
+	ret = torpor_resume_refusal(in) ?: torpor_check_image(in, page);
+	if (!ret && le32_to_cpu(in->hdr.flags) & TORPOR_FLAG_REUSABLE) {
+		/* Another boot, or another kernel, may resume it still. */
+		ret = torpor_reuse_check_boot(&in->hdr);
+		if (ret) {
+			torpor_bdev_close(b);
+			return min(ret, 0);
+		}
+	}
+	ret = ret ?: torpor_count_attempt(in, sig_page, page);
 	if (!ret) {
-		pr_info("resuming image of %s %s (%llu pages), attempt %u of %u; booted %s\n",
+		pr_info("resuming %s of %s %s (%llu pages), attempt %u of %u; booted %s\n",
+			le32_to_cpu(in->hdr.flags) & TORPOR_FLAG_REUSABLE ?
+			"snapshot image" : "image",
 			in->hdr.kernel_release, in->hdr.kernel_version,
 			le64_to_cpu(in->hdr.nr_pages),
 			le32_to_cpu(in->tail.attempts), TORPOR_MAX_ATTEMPTS,

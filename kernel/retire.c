@@ -10,6 +10,11 @@
  * The device is opened before the snapshot and stays open in it: the
  * resumed kernel finds the handle it needs in its own memory, whatever
  * name the boot kernel gave the device.
+ *
+ * A reusable image (a snapshot, reuse.c) is the one exception: resumed,
+ * it stays valid, its attempts back at 0 and its resumes counted in the
+ * tail, which has a checksum of its own.  The image itself is not
+ * rewritten.
  */
 #include <linux/gfp.h>
 #include <linux/moduleparam.h>
@@ -18,8 +23,10 @@
 
 #include "torpor_image.h"
 #include "bdev.h"
+#include "crc.h"
 #include "ksyms.h"
 #include "retire.h"
+#include "reuse.h"
 #include "signature.h"
 #include "stats.h"
 
@@ -31,14 +38,16 @@ MODULE_PARM_DESC(test_fault,
 /**
  * torpor_retire_open - hold the resume device for the resumed kernel
  * @r: filled in
+ * @reusable: the image to be written is a snapshot
  *
  * Return: 0, or a negative errno with the reason recorded.
  */
-int torpor_retire_open(struct torpor_retire *r)
+int torpor_retire_open(struct torpor_retire *r, bool reusable)
 {
 	int err;
 
 	r->sig_page = swsusp_resume_block;
+	r->reusable = reusable;
 	err = torpor_bdev_open(&r->b, swsusp_resume_device);
 	if (err)
 		return torpor_stats_fail(err, "cannot open resume device %u:%u",
@@ -58,6 +67,30 @@ static void torpor_retire_test_fault(const struct torpor_swap_tail *t)
 		      fault, attempt);
 }
 
+/*
+ * The next boot resumes the snapshot again, as its first attempt.  A tail
+ * that fails its checksum is not sealed anew: the image is retired.
+ */
+static int torpor_retire_renew(struct torpor_retire *r, void *page)
+{
+	struct torpor_swap_tail *t = torpor_sig_tail(page);
+	u32 resumes = le32_to_cpu(t->resumes) + 1;
+	int err;
+
+	if (!torpor_crc32c_self_ok(t, sizeof(*t), &t->tail_crc)) {
+		pr_err("snapshot image tail damaged after its resume: image discarded\n");
+		return torpor_sig_write_swap(r->b.bdev, r->sig_page, page);
+	}
+	t->attempts = 0;
+	t->resumes = cpu_to_le32(resumes);
+	torpor_sig_seal(page, t);
+	err = torpor_bdev_page_io(r->b.bdev, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
+				  r->sig_page, page);
+	if (!err)
+		torpor_reuse_resumed(resumes);
+	return err;
+}
+
 static int torpor_retire_image(struct torpor_retire *r)
 {
 	void *page = (void *)__get_free_page(GFP_KERNEL);
@@ -68,7 +101,10 @@ static int torpor_retire_image(struct torpor_retire *r)
 	err = torpor_bdev_page_io(r->b.bdev, REQ_OP_READ, r->sig_page, page);
 	if (!err && torpor_sig_holds_image(page)) {
 		torpor_retire_test_fault(torpor_sig_tail(page));
-		err = torpor_sig_write_swap(r->b.bdev, r->sig_page, page);
+		if (r->reusable)
+			err = torpor_retire_renew(r, page);
+		else
+			err = torpor_sig_write_swap(r->b.bdev, r->sig_page, page);
 	}
 	free_page((unsigned long)page);
 	return err;
@@ -85,7 +121,10 @@ void torpor_retire_close(struct torpor_retire *r, bool restored)
 {
 	int err = restored ? torpor_retire_image(r) : 0;
 
-	if (err)
+	if (err && r->reusable)
+		pr_err("cannot renew the snapshot image (error %d): the next boot may not resume it\n",
+		       err);
+	else if (err)
 		pr_emerg("cannot turn the resumed image back into swap (error %d): run torpor discard on the resume device before the next boot\n",
 			 err);
 	torpor_bdev_close(&r->b);

@@ -4,6 +4,10 @@
  * active swap area behind /sys/power/resume, so the image never lands on
  * swapped-out pages; writes are batched into large bios that run while the
  * compressors keep working.
+ *
+ * A snapshot is written raw, to a swap partition that is not active: every
+ * boot from the snapshot resumes a system that never had it as swap, so
+ * nothing but torpor ever writes there while the snapshot lives.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -31,7 +35,41 @@
  */
 #define TORPOR_POOL_PAGES	(TORPOR_MAX_IN_FLIGHT + BIO_MAX_VECS)
 
-int torpor_swap_open(struct torpor_swap *sw)
+/* Pages of the last raw target checked, for the room it offers. */
+static unsigned long torpor_swap_raw_pages;
+
+unsigned long torpor_swap_raw_free(void)
+{
+	return READ_ONCE(torpor_swap_raw_pages);
+}
+
+/*
+ * Past a snapshot's run the measure is stale: the area is not active swap
+ * and takes no hibernation, in the system that failed to write it as in
+ * every session resumed from it, so the room file shows 0 free as for any
+ * inactive area.
+ */
+void torpor_swap_raw_forget(void)
+{
+	WRITE_ONCE(torpor_swap_raw_pages, 0);
+}
+
+static int torpor_swap_check_raw(struct torpor_swap *sw)
+{
+	if (sw->type >= 0)
+		return torpor_stats_fail(-EBUSY,
+			"snapshot refused: resume device %u:%u is active swap: swap it off, the snapshot keeps it for itself",
+			MAJOR(sw->dev), MINOR(sw->dev));
+	if (sw->sig_page)
+		return torpor_stats_fail(-EINVAL,
+			"snapshot refused: resume_offset %llu: a snapshot needs a swap partition, not a swap file",
+			sw->sig_page);
+	sw->type = -1;
+	return 0;
+}
+
+/* @raw: for a snapshot, the area must not be active swap (see above). */
+int torpor_swap_open(struct torpor_swap *sw, bool raw)
 {
 	int err;
 
@@ -42,10 +80,16 @@ int torpor_swap_open(struct torpor_swap *sw)
 		return torpor_stats_fail(-ENODEV,
 			"no resume device: write the swap device to /sys/power/resume");
 	sw->type = swap_type_of(sw->dev, sw->sig_page);
-	if (sw->type < 0)
+	WRITE_ONCE(torpor_swap_raw_pages, 0);
+	if (raw) {
+		err = torpor_swap_check_raw(sw);
+		if (err)
+			return err;
+	} else if (sw->type < 0) {
 		return torpor_stats_fail(-EINVAL,
 			"resume device %u:%u offset %llu is not an active swap area",
 			MAJOR(sw->dev), MINOR(sw->dev), sw->sig_page);
+	}
 	err = torpor_bdev_open(&sw->bdev, sw->dev);
 	if (err)
 		return torpor_stats_fail(err, "cannot open resume device %u:%u",
@@ -53,6 +97,28 @@ int torpor_swap_open(struct torpor_swap *sw)
 	atomic_set(&sw->pages_in_flight, 0);
 	atomic_set(&sw->error, 0);
 	init_llist_head(&sw->written);
+	return 0;
+}
+
+/**
+ * torpor_swap_raw_limit - take a raw target's size from its swap header
+ * @sw: opened raw
+ * @sig: its signature page, checked by torpor_sig_check_target()
+ *
+ * Return: 0, or a negative errno with the reason recorded.
+ */
+int torpor_swap_raw_limit(struct torpor_swap *sw, const void *sig)
+{
+	const union swap_header *sh = sig;
+	u64 pages = bdev_nr_bytes(sw->bdev.bdev) >> PAGE_SHIFT;
+
+	/* Pages are taken in order: a bad one would be written over. */
+	if (sh->info.nr_badpages)
+		return torpor_stats_fail(-EINVAL, "snapshot refused: resume device %u:%u lists bad pages",
+					 MAJOR(sw->dev), MINOR(sw->dev));
+	sw->raw_next = 1;
+	sw->raw_end = min_t(u64, (u64)sh->info.last_page + 1, pages);
+	WRITE_ONCE(torpor_swap_raw_pages, sw->raw_end - 1);
 	return 0;
 }
 
@@ -74,7 +140,7 @@ static void torpor_swap_free_slots(struct torpor_swap *sw)
 	unsigned int i;
 	pgoff_t n;
 
-	for (i = 0; i < sw->nr_runs; i++)
+	for (i = 0; sw->type >= 0 && i < sw->nr_runs; i++)
 		for (n = 0; n < sw->runs[i].count; n++)
 			swap_free(swp_entry(sw->type, sw->runs[i].start + n));
 	sw->nr_runs = 0;
@@ -133,9 +199,19 @@ static int torpor_swap_record(struct torpor_swap *sw, pgoff_t offset)
 
 int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page)
 {
-	swp_entry_t entry = get_swap_page_of_type(sw->type);
-	pgoff_t offset = swp_offset(entry);
+	swp_entry_t entry;
+	pgoff_t offset;
 	int err;
+
+	if (sw->type < 0) {
+		if (sw->raw_next >= sw->raw_end)
+			return torpor_stats_fail(-ENOSPC, "swap area %u:%u is too small for the image",
+						 MAJOR(sw->dev), MINOR(sw->dev));
+		*dev_page = sw->raw_next++;
+		return 0;
+	}
+	entry = get_swap_page_of_type(sw->type);
+	offset = swp_offset(entry);
 
 	if (!offset)
 		return torpor_stats_fail(-ENOSPC, "swap area %u:%u is too small for the image",

@@ -2,7 +2,9 @@
 /*
  * The image target: the kernel's configured resume device, which must be
  * an active swap area.  Space comes from the swap allocator so pages that
- * are swapped out are never overwritten.
+ * are swapped out are never overwritten.  A snapshot (kernel/reuse.c)
+ * goes instead to an area that is not active: it is the snapshot's alone,
+ * and its pages are taken in order.
  */
 #ifndef _TORPOR_SWAP_H
 #define _TORPOR_SWAP_H
@@ -21,7 +23,8 @@ struct torpor_slot_run {
 struct torpor_swap {
 	dev_t dev;
 	u64 sig_page;			/* device page of the swap header */
-	int type;			/* swap_info index */
+	int type;			/* swap_info index, -1 for raw */
+	u64 raw_next, raw_end;		/* raw: pages handed out so far, limit */
 	struct torpor_bdev bdev;
 
 	/* Every slot taken, so a failed write can give them all back. */
@@ -42,7 +45,10 @@ struct torpor_swap {
 	unsigned int nr_pool;		/* allocated by torpor_swap_page_alloc */
 };
 
-int torpor_swap_open(struct torpor_swap *sw);
+int torpor_swap_open(struct torpor_swap *sw, bool raw);
+int torpor_swap_raw_limit(struct torpor_swap *sw, const void *sig);
+unsigned long torpor_swap_raw_free(void);
+void torpor_swap_raw_forget(void);
 void torpor_swap_close(struct torpor_swap *sw, bool keep);
 int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page);
 struct page *torpor_swap_page_alloc(struct torpor_swap *sw);

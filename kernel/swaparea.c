@@ -13,6 +13,7 @@
 #include <linux/sysfs.h>
 
 #include "ksyms.h"
+#include "swap.h"
 #include "swaparea.h"
 
 /* One line for @si: its device, its header's page there, its file. */
@@ -84,10 +85,14 @@ static unsigned long torpor_swap_area_free(int type)
 	return free;
 }
 
-/* Free slots of the area /sys/power/resume names; 0 if it is not active. */
+/*
+ * Free slots of the area /sys/power/resume names.  One that is not active
+ * takes only a snapshot, which may fill it (swap.c measured it when the
+ * hibernation checked its target; 0 otherwise).
+ */
 unsigned long torpor_swaparea_resume_free(void)
 {
 	int type = swap_type_of(swsusp_resume_device, swsusp_resume_block);
 
-	return type < 0 ? 0 : torpor_swap_area_free(type);
+	return type < 0 ? torpor_swap_raw_free() : torpor_swap_area_free(type);
 }

@@ -2,8 +2,11 @@
 /*
  * /sys/power/torpor/: version, status, progress and the statistics of the
  * current or last run, one value per file, the image_size setting, and
- * where each active swap area starts on its device (swap_areas), and
- * whether an image would fit in the resume area now (room).
+ * where each active swap area starts on its device (swap_areas),
+ * whether an image would fit in the resume area now (room), and snapshot
+ * boot: the switch for the next hibernation (snapshot) and the resumes of
+ * the snapshot this system runs from (snapshot_resumes, announced with a
+ * change uevent).
  */
 
 #include <linux/kobject.h>
@@ -11,6 +14,7 @@
 #include <linux/sysfs.h>
 
 #include "ksyms.h"
+#include "reuse.h"
 #include "snapshot.h"
 #include "stats.h"
 #include "swaparea.h"
@@ -158,6 +162,49 @@ static ssize_t swap_areas_show(struct kobject *kobj,
 	return torpor_swaparea_show(buf);
 }
 
+static ssize_t snapshot_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%d\n", torpor_reuse_armed());
+}
+
+static ssize_t snapshot_store(struct kobject *kobj, struct kobj_attribute *attr,
+			      const char *buf, size_t n)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	torpor_reuse_arm(on);
+	return n;
+}
+
+static ssize_t snapshot_resumes_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", torpor_reuse_resumes());
+}
+
+/**
+ * torpor_sysfs_snapshot_resumed - tell user space a snapshot session began
+ * @resumes: the snapshot's resumes, this one included
+ */
+void torpor_sysfs_snapshot_resumed(u32 resumes)
+{
+	char event[] = "TORPOR_EVENT=snapshot-resumed";
+	char count[32];
+	char *envp[3];
+
+	snprintf(count, sizeof(count), "TORPOR_RESUMES=%u", resumes);
+	envp[0] = event;
+	envp[1] = count;
+	envp[2] = NULL;
+	sysfs_notify(torpor_kobj, NULL, "snapshot_resumes");
+	kobject_uevent_env(torpor_kobj, KOBJ_CHANGE, envp);
+}
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute status_attr = __ATTR_RO(status);
 static struct kobj_attribute last_error_attr = __ATTR_RO(last_error);
@@ -166,6 +213,10 @@ static struct kobj_attribute throughput_mbps_attr = __ATTR_RO(throughput_mbps);
 static struct kobj_attribute progress_attr = __ATTR_RO(progress);
 static struct kobj_attribute image_size_attr = __ATTR_RW(image_size);
 static struct kobj_attribute swap_areas_attr = __ATTR_RO(swap_areas);
+/* Root only: it decides what the next hibernation writes. */
+static struct kobj_attribute snapshot_attr = __ATTR(snapshot, 0600,
+						   snapshot_show, snapshot_store);
+static struct kobj_attribute snapshot_resumes_attr = __ATTR_RO(snapshot_resumes);
 /* Root only: each read walks all of RAM. */
 static struct kobj_attribute room_attr = __ATTR(room, 0400, room_show, NULL);
 
@@ -191,6 +242,8 @@ static struct attribute *torpor_attrs[] = {
 	&image_size_attr.attr,
 	&swap_areas_attr.attr,
 	&room_attr.attr,
+	&snapshot_attr.attr,
+	&snapshot_resumes_attr.attr,
 	NULL
 };
 

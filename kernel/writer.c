@@ -60,11 +60,11 @@ static int torpor_writer_make_swap(struct torpor_swap *sw, struct page *page)
 
 /* Open the target and read its signature page into a new page. */
 static int torpor_writer_open_target(struct torpor_swap *sw, struct page **sig,
-			      bool *stale)
+			      bool *stale, bool raw)
 {
 	int err;
 
-	err = torpor_swap_open(sw);
+	err = torpor_swap_open(sw, raw);
 	if (err)
 		return err;
 	*sig = alloc_page(GFP_NOIO);
@@ -74,6 +74,8 @@ static int torpor_writer_open_target(struct torpor_swap *sw, struct page **sig,
 	if (!err)
 		err = torpor_sig_check_target(sw->dev, page_address(*sig),
 					      stale);
+	if (!err && raw)
+		err = torpor_swap_raw_limit(sw, page_address(*sig));
 	if (!err)
 		return 0;
 	if (*sig)
@@ -85,13 +87,14 @@ static int torpor_writer_open_target(struct torpor_swap *sw, struct page **sig,
 
 /**
  * torpor_writer_check_target - can an image be written?
+ * @raw: a snapshot's, to a swap partition that is not active
  *
  * Cheap enough to run before anything is frozen: the resume device is set,
- * is an active swap area and carries a swap signature.
+ * is an active swap area (not one, for @raw) and carries a swap signature.
  *
  * Return: 0 or a negative errno, with the reason recorded.
  */
-int torpor_writer_check_target(void)
+int torpor_writer_check_target(bool raw)
 {
 	struct torpor_swap *sw;
 	struct page *sig;
@@ -101,7 +104,7 @@ int torpor_writer_check_target(void)
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL);
 	if (!sw)
 		return torpor_stats_fail(-ENOMEM, "out of memory to check the resume device");
-	err = torpor_writer_open_target(sw, &sig, &stale);
+	err = torpor_writer_open_target(sw, &sig, &stale, raw);
 	if (!err) {
 		__free_page(sig);
 		torpor_swap_close(sw, false);
@@ -334,12 +337,12 @@ static int torpor_writer_write_all(struct torpor_writer *wr,
 	return err;
 }
 
-static int torpor_writer_open(struct torpor_writer *wr)
+static int torpor_writer_open(struct torpor_writer *wr, bool raw)
 {
 	bool stale;
 	int err;
 
-	err = torpor_writer_open_target(&wr->sw, &wr->sig, &stale);
+	err = torpor_writer_open_target(&wr->sw, &wr->sig, &stale, raw);
 	if (err)
 		return err;
 	if (stale)
@@ -417,7 +420,7 @@ int torpor_writer_write(const struct torpor_writer_meta *meta)
 		return torpor_stats_fail(-ENOMEM, "not enough memory to write the image");
 	/* Reclaim must not write to the device we are filling. */
 	noio = memalloc_noio_save();
-	err = torpor_writer_open(wr);
+	err = torpor_writer_open(wr, meta->flags & TORPOR_FLAG_REUSABLE);
 	if (err) {
 		kfree(wr);
 	} else {

@@ -18,7 +18,7 @@ struct torpor_writer_meta {
 	struct torpor_arch_x86_64 arch;		/* little-endian already */
 };
 
-int torpor_writer_check_target(void);
+int torpor_writer_check_target(bool raw);
 int torpor_writer_write(const struct torpor_writer_meta *meta);
 int torpor_writer_discard(void);
 

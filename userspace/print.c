@@ -88,9 +88,10 @@ static void out_flags(struct out *o, uint32_t flags)
 {
 	char s[64];
 
-	snprintf(s, sizeof(s), "%s%s%s0x%x",
+	snprintf(s, sizeof(s), "%s%s%s%s0x%x",
 		 flags & TORPOR_FLAG_PLATFORM ? "platform " : "",
 		 flags & TORPOR_FLAG_TEST ? "test " : "",
+		 flags & TORPOR_FLAG_REUSABLE ? "reusable " : "",
 		 flags ? "" : "none ", flags);
 	out_str(o, "flags", s, sizeof(s));
 }
@@ -107,6 +108,8 @@ static void print_identity(struct out *o, const struct image *img)
 	out_uuid(o, "uuid", h->image_uuid);
 	out_flags(o, le32toh(h->flags));
 	out_u64(o, "resume_attempts", le32toh(img->tail.attempts));
+	if (le32toh(h->flags) & TORPOR_FLAG_REUSABLE)
+		out_u64(o, "resumes", le32toh(img->tail.resumes));
 	out_u64(o, "nr_cpus", le32toh(h->nr_cpus));
 	out_u64(o, "ram_ranges", le32toh(h->ram_ranges));
 	out_size(o, "ram_pages", le64toh(h->ram_pages), TORPOR_PAGE_SIZE);

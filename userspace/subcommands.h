@@ -16,6 +16,7 @@ int discard_main(int argc, char *argv[]);
 int status_main(int argc, char *argv[]);
 int offset_main(int argc, char *argv[]);
 int hibernate_main(int argc, char *argv[]);
+int snapshot_main(int argc, char *argv[]);
 
 /* "torpor: <sub>: <what>" on stderr; returns the exit status 1. */
 int fail(const char *sub, const char *fmt, ...)

@@ -29,6 +29,7 @@ static const struct {
 	{ "status", status_main, "                   show /sys/power/torpor" },
 	{ "offset", offset_main, "[-v] FILE          print the resume_offset of swap file FILE" },
 	{ "hibernate", hibernate_main, "[-n|--check]    check the set-up, then hibernate" },
+	{ "snapshot", snapshot_main, "[--reboot] [-n]  write an image every boot resumes" },
 };
 
 int fail(const char *sub, const char *fmt, ...)

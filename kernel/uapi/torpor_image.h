@@ -50,6 +50,7 @@ enum torpor_compression {
 enum torpor_image_flags {
 	TORPOR_FLAG_PLATFORM = 1 << 0,	/* written for ACPI S4 (platform mode) */
 	TORPOR_FLAG_TEST = 1 << 1,	/* test image: never resumed at boot */
+	TORPOR_FLAG_REUSABLE = 1 << 2,	/* snapshot: resumed at every boot */
 };
 
 enum torpor_arch {
@@ -79,7 +80,8 @@ struct torpor_swap_tail {
 	__le64 header_crc;		/* crc32c of that header, as a cross-check */
 	__u8 image_uuid[16];		/* random per image */
 	__le32 attempts;		/* resumes begun (boot kernels that loaded) */
-	__u8 reserved[TORPOR_TAIL_SIZE - 44 - 2 * TORPOR_SIG_LEN];
+	__le32 resumes;			/* completed, of a reusable image */
+	__u8 reserved[TORPOR_TAIL_SIZE - 48 - 2 * TORPOR_SIG_LEN];
 	char orig_sig[TORPOR_SIG_LEN];	/* the swap signature we replaced */
 	char sig[TORPOR_SIG_LEN];	/* TORPOR_SIG while an image is valid */
 };

@@ -246,6 +246,18 @@ torpor_check_arch(const struct torpor_image_header *h, char *why, size_t len)
 	return TORPOR_CHECK_OK;
 }
 
+/* Only a reusable image is resumed more than once (a snapshot). */
+static inline enum torpor_check
+torpor_check_resumes(const struct torpor_image_header *h,
+		     const struct torpor_swap_tail *t, char *why, size_t len)
+{
+	if (torpor_le32(t->resumes) &&
+	    !(torpor_le32(h->flags) & TORPOR_FLAG_REUSABLE))
+		return torpor_check_fail(why, len, "tail: %u resumes recorded for an image that is not reusable",
+					 torpor_le32(t->resumes));
+	return TORPOR_CHECK_OK;
+}
+
 /* Everything in the header a reader relies on, after its checksum. */
 static inline enum torpor_check
 torpor_check_header(const struct torpor_image_header *h,
@@ -257,6 +269,8 @@ torpor_check_header(const struct torpor_image_header *h,
 	ret = torpor_check_frame(h, t, why, len);
 	if (!ret)
 		ret = torpor_check_reserved(h, t, why, len);
+	if (!ret)
+		ret = torpor_check_resumes(h, t, why, len);
 	if (!ret)
 		ret = torpor_check_identity(h, why, len);
 	if (!ret)

@@ -100,8 +100,9 @@ install_program()
 }
 
 # helper_build NAME: tools/qemu/NAME.c as a static guest command, built
-# once: memhog, the workload's live process (workload.sh), and freshzero,
-# the check that fresh anonymous memory reads as zeros (guest.sh).
+# once: memhog, the workload's live process (workload.sh), freshzero,
+# the check that fresh anonymous memory reads as zeros (guest.sh), and
+# warmsvc, the slow-starting service of the snapshot scenario.
 helper_build()
 {
 	local src=$HARNESS/$1.c out=$BUILD/qemu/$1
@@ -152,7 +153,7 @@ initramfs_build()
 	install -m 755 "$HARNESS/init" "$root/init"
 	install -m 644 "$HARNESS/guest.sh" "$root/lib/harness/guest.sh"
 	install -m 644 "$HARNESS/workload.sh" "$root/lib/harness/workload.sh"
-	for helper in memhog freshzero; do
+	for helper in memhog freshzero warmsvc; do
 		helper_build $helper
 		install -m 755 "$BUILD/qemu/$helper" "$root/bin/$helper"
 	done

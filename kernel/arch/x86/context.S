@@ -59,6 +59,8 @@ SYM_CODE_START(torpor_arch_landing)
 	leaq	torpor_arch_ctx(%rip), %rax
 	movq	%rsi, TORPOR_CTX_BOOT_LOAD(%rax)
 	movq	%rdx, TORPOR_CTX_BOOT_RESTORE(%rax)
+	movq	%r10, TORPOR_CTX_BOOT_SEED(%rax)
+	movq	%r11, TORPOR_CTX_BOOT_SEED + 8(%rax)
 	/*
 	 * The writable GDT alias: restore_processor_state() reloads TR,
 	 * which marks the TSS descriptor busy in the GDT in use.

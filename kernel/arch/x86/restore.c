@@ -12,6 +12,7 @@
  */
 #include <linux/bitops.h>
 #include <linux/mm.h>
+#include <linux/random.h>
 #include <linux/string.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
@@ -20,7 +21,8 @@
 #include "place.h"
 #include "stats.h"
 
-extern const u8 torpor_trampoline[], torpor_trampoline_end[];
+extern const u8 torpor_trampoline[], torpor_trampoline_end[],
+	torpor_trampoline_seed[];
 
 typedef void __noreturn (*torpor_trampoline_fn)(u64 temp_cr3, u64 pbe,
 						 u64 image_cr3, u64 landing,
@@ -126,6 +128,9 @@ int torpor_arch_restore_prepare(const struct torpor_arch_x86_64 *arch,
 		return torpor_stats_fail(-ENOMEM, "not enough memory for the hand-over");
 	memcpy(torpor_handover.code, torpor_trampoline,
 	       torpor_trampoline_end - torpor_trampoline);
+	/* Fresh for the image kernel's random pool, whatever it holds. */
+	get_random_bytes(torpor_handover.code +
+			 (torpor_trampoline_seed - torpor_trampoline), 16);
 	ret = torpor_map_frames(pl, pgd) ?:
 	      torpor_map(pl, pgd, le64_to_cpu(arch->restore_code_virt),
 			 code_pfn << PAGE_SHIFT, PAGE_SHIFT);

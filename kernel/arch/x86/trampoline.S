@@ -12,6 +12,11 @@
  *	%rcx the image's landing point, mapped by the temporary tables
  *	%r8, %r9 the load and hand-over times, passed on in %rsi and %rdx
  *
+ * Out, besides: %r10 and %r11 hold the 16 bytes at torpor_trampoline_seed,
+ * which the boot kernel fills in the copy with its own random bytes: fresh
+ * at every boot, unlike anything in the image (a snapshot is resumed again
+ * and again, see kernel/reuse.c).
+ *
  * It lives in .rodata: it is only ever executed from its copy.
  *
  * IBT: torpor calls the copy through a pointer, so it starts with ENDBR (a
@@ -80,6 +85,13 @@ SYM_DATA_START(torpor_trampoline)
 	movq	%r12, %rdi
 	movq	%r14, %rsi
 	movq	%r15, %rdx
+	movq	torpor_trampoline_seed(%rip), %r10
+	movq	torpor_trampoline_seed + 8(%rip), %r11
 	jmp	*%r13
+
+	.balign 8
+	.globl	torpor_trampoline_seed
+torpor_trampoline_seed:
+	.quad	0, 0
 SYM_DATA_END_LABEL(torpor_trampoline, SYM_L_GLOBAL, torpor_trampoline_end)
 

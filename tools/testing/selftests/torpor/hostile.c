@@ -495,6 +495,14 @@ static int reserved_tail(struct img *im, char *expect)
 	return EXPECT("tail: reserved field reserved is not zero"), 0;
 }
 
+/* A normal image never outlives its resume: only a snapshot counts them. */
+static int resumes_not_reusable(struct img *im, char *expect)
+{
+	tail(im)->resumes = htole32(3);
+	seal_tail(im);
+	return EXPECT("tail: 3 resumes recorded for an image that is not reusable"), 0;
+}
+
 static int reserved_header(struct img *im, char *expect)
 {
 	hdr(im)->reserved[100] = 1;
@@ -568,6 +576,7 @@ static const struct {
 	{ "map_chain_short", map_chain_short },
 	{ "landing_not_canonical", landing_not_canonical },
 	{ "reserved_tail", reserved_tail },
+	{ "resumes_not_reusable", resumes_not_reusable },
 	{ "reserved_header", reserved_header },
 	{ "reserved_map_extent", reserved_map_extent },
 	{ "reserved_block_head", reserved_block_head },
