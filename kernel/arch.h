@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 #include "arch/x86/x86.h"
+#include "ram.h"
 
 struct torpor_place;
 
@@ -30,6 +31,9 @@ __attribute__((__returns_twice__)) int torpor_arch_save_context(void);
 
 void torpor_arch_prepare(struct torpor_arch_x86_64 *arch);
 void torpor_arch_restored(void);
+
+/* The firmware's RAM ranges, ascending: arch/x86/arch.c. */
+void torpor_arch_firmware_ram_walk(torpor_ram_range_fn fn, void *arg);
 
 /* Resume: arch/x86/restore.c. */
 int torpor_arch_restore_check(const struct torpor_arch_x86_64 *arch);

@@ -31,6 +31,7 @@
 #include <linux/suspend.h>
 #include <linux/swap.h>
 #include <linux/workqueue.h>
+#include <asm/e820/api.h>
 #include <asm/sections.h>
 #include <asm/smp.h>
 
@@ -131,6 +132,9 @@ TORPOR_KSYM(flush_tlb_kernel_range);
 TORPOR_KSYM(__nosave_begin);
 TORPOR_KSYM(__nosave_end);
 TORPOR_KSYM(_text);
+
+/* The firmware's memory map (arch/x86/arch.c). */
+TORPOR_KSYM(e820_table_firmware);
 
 /*
  * What hibernation_available() tests, in its order, for torpor to name

@@ -54,10 +54,12 @@ struct torpor_loader {
 };
 
 /*
- * The index against this boot's System RAM, both ascending: every frame
- * must be RAM here, as the image kernel's was (the RAM maps matched), or
- * the copy home would write into a hole, MMIO or firmware.  Adjacent
- * ranges count as one (memory blocks of hotplugged RAM are separate).
+ * The index against the firmware's RAM, both ascending: every frame must
+ * be RAM here, as the image kernel's was (the RAM maps matched), or the
+ * copy home would write into a hole, MMIO or firmware.  Adjacent ranges
+ * count as one (memory blocks of hotplugged RAM are separate).  Frames
+ * this boot reserved for itself are RAM all the same: the image
+ * overwrites them, as the kernel's own resume does.
  */
 struct torpor_ram_check {
 	const struct torpor_extent *ext;
@@ -94,19 +96,40 @@ static void torpor_ram_check_range(unsigned long start, unsigned long end,
 	c->end = end;
 }
 
+/*
+ * The copy home goes through the frames' struct pages: RAM this boot
+ * left out of its memory map (memmap=, mem=) has none.
+ */
+static bool torpor_index_pages(const struct torpor_extent *ext, u64 n,
+			       struct torpor_ram_check *c)
+{
+	for (c->i = 0; c->i < n; c->i++) {
+		u64 pfn = le64_to_cpu(ext[c->i].pfn);
+		u64 end = pfn + le32_to_cpu(ext[c->i].count);
+
+		for (c->bad = pfn; c->bad < end; c->bad++)
+			if (!pfn_valid(c->bad))
+				return false;
+	}
+	return true;
+}
+
 static int torpor_index_ram(const struct torpor_extent *ext, u64 n)
 {
 	struct torpor_ram_check c = { .ext = ext, .n = n };
 
-	torpor_ram_walk(torpor_ram_check_range, &c);
+	torpor_ram_firmware_walk(torpor_ram_check_range, &c);
 	torpor_ram_check_run(&c);
 	if (!c.failed && c.i < n) {
 		c.failed = true;
 		c.bad = le64_to_cpu(ext[c.i].pfn);
 	}
+	if (!c.failed && !torpor_index_pages(ext, n, &c))
+		return torpor_stats_fail(-EINVAL, "image refused: index: extent %llu: frame %llu (address 0x%llx) is outside this boot's memory map",
+					 c.i, c.bad, c.bad << PAGE_SHIFT);
 	if (!c.failed)
 		return 0;
-	return torpor_stats_fail(-EINVAL, "image refused: index: extent %llu (pfns %llu+%u): frame %llu (address 0x%llx) is not System RAM of this boot",
+	return torpor_stats_fail(-EINVAL, "image refused: index: extent %llu (pfns %llu+%u): frame %llu (address 0x%llx) is not RAM on this machine",
 				 c.i, le64_to_cpu(ext[c.i].pfn),
 				 le32_to_cpu(ext[c.i].count), c.bad,
 				 c.bad << PAGE_SHIFT);

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The RAM map: this machine's System RAM ranges, from the resource tree.
- * The snapshot sizes its bitmaps by it, the writer records it in the
- * header, and resume refuses an image written on a different map, since
- * the image's frames would not all exist or mean the same.
+ * The RAM map: this machine's System RAM ranges, from the resource tree,
+ * which the snapshot saves, and the firmware's RAM ranges, which the
+ * writer records in the header and resume compares: an image written on
+ * a different map would have frames that do not exist here or mean
+ * something else.  The firmware's, not this boot's System RAM: each boot
+ * reserves small parts of RAM for itself in places that vary from boot
+ * to boot (the EFI tables a UEFI firmware hands over), which the image
+ * kernel's pages may overwrite as the kernel's own resume does.
  */
 #include <linux/ioport.h>
 #include <linux/minmax.h>
 #include <linux/pfn.h>
 
+#include "arch.h"
 #include "crc.h"
 #include "ram.h"
 
@@ -62,20 +67,32 @@ static void torpor_ram_map_add(unsigned long start, unsigned long end,
 }
 
 /**
+ * torpor_ram_firmware_walk - call @fn for each of the firmware's RAM
+ *	ranges, in ascending order
+ * @fn: called with the range's first and end (exclusive) page frame
+ * @arg: passed on to @fn
+ */
+void torpor_ram_firmware_walk(torpor_ram_range_fn fn, void *arg)
+{
+	torpor_arch_firmware_ram_walk(fn, arg);
+}
+
+/**
  * torpor_ram_map - describe this machine's RAM
- * @ranges: number of System RAM ranges
+ * @ranges: number of the firmware's RAM ranges
  * @pages: page frames in them
- * @fingerprint: crc32c over the (start, end) pfn pairs, end exclusive,
+ * @fingerprint: crc32c over their (start, end) pfn pairs, end exclusive,
  *	each a __le64, in ascending order
- * @max_pfn: end of the highest range
+ * @max_pfn: end of this boot's highest System RAM range
  */
 void torpor_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint, u64 *max_pfn)
 {
-	struct torpor_ram_summary map = { .crc = ~0u };
+	struct torpor_ram_summary fw = { .crc = ~0u }, sys = {};
 
-	torpor_ram_walk(torpor_ram_map_add, &map);
-	*ranges = map.ranges;
-	*pages = map.pages;
-	*fingerprint = ~map.crc;
-	*max_pfn = map.max_pfn;
+	torpor_ram_firmware_walk(torpor_ram_map_add, &fw);
+	torpor_ram_walk(torpor_ram_map_add, &sys);
+	*ranges = fw.ranges;
+	*pages = fw.pages;
+	*fingerprint = ~fw.crc;
+	*max_pfn = sys.max_pfn;
 }

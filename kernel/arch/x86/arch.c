@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <asm/cpufeature.h>
 #include <asm/desc.h>
+#include <asm/e820/api.h>
 #include <asm/msr.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
@@ -95,4 +96,24 @@ void torpor_arch_restored(void)
 {
 	if (cpu_feature_enabled(X86_FEATURE_IBT))
 		wrmsrl(MSR_IA32_S_CET, torpor_arch_ctx.s_cet);
+}
+
+/*
+ * The e820 table as the firmware gave it (sorted and merged), before the
+ * kernel reserved parts of it for itself: the setup data and EFI tables
+ * of this boot, at places that vary from boot to boot.
+ */
+void torpor_arch_firmware_ram_walk(torpor_ram_range_fn fn, void *arg)
+{
+	const struct e820_table *table = e820_table_firmware;
+	u32 i;
+
+	for (i = 0; i < table->nr_entries; i++) {
+		const struct e820_entry *e = &table->entries[i];
+		unsigned long start = PFN_UP(e->addr);
+		unsigned long end = PFN_DOWN(e->addr + e->size);
+
+		if (e->type == E820_TYPE_RAM && start < end)
+			fn(start, end, arg);
+	}
 }

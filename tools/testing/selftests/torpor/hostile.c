@@ -298,7 +298,7 @@ static int hole_frame(struct img *im, char *expect, uint64_t pfn,
 {
 	if (index_insert(im, pfn, count) < 0)
 		return -1;
-	return EXPECT("(pfns %" PRIu64 "+%u): frame %" PRIu64 " (address 0x%" PRIx64 ") is not System RAM of this boot",
+	return EXPECT("(pfns %" PRIu64 "+%u): frame %" PRIu64 " (address 0x%" PRIx64 ") is not RAM on this machine",
 		      pfn, count, pfn, pfn * PAGE), 0;
 }
 
