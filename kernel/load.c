@@ -97,9 +97,16 @@ static void torpor_ram_check_range(unsigned long start, unsigned long end,
 }
 
 /*
- * The copy home goes through the frames' struct pages: RAM this boot
- * left out of its memory map (memmap=, mem=) has none.
+ * The copy home goes through the frames' struct pages, and the kernel's
+ * own resume takes only frames its zones span: RAM this boot left out of
+ * its memory map (frame 0, which x86 keeps from the BIOS; mem=,
+ * memmap=) is refused.
  */
+static bool torpor_frame_mapped(unsigned long pfn)
+{
+	return pfn_valid(pfn) && zone_spans_pfn(page_zone(pfn_to_page(pfn)), pfn);
+}
+
 static bool torpor_index_pages(const struct torpor_extent *ext, u64 n,
 			       struct torpor_ram_check *c)
 {
@@ -108,7 +115,7 @@ static bool torpor_index_pages(const struct torpor_extent *ext, u64 n,
 		u64 end = pfn + le32_to_cpu(ext[c->i].count);
 
 		for (c->bad = pfn; c->bad < end; c->bad++)
-			if (!pfn_valid(c->bad))
+			if (!torpor_frame_mapped(c->bad))
 				return false;
 	}
 	return true;
@@ -125,8 +132,10 @@ static int torpor_index_ram(const struct torpor_extent *ext, u64 n)
 		c.bad = le64_to_cpu(ext[c.i].pfn);
 	}
 	if (!c.failed && !torpor_index_pages(ext, n, &c))
-		return torpor_stats_fail(-EINVAL, "image refused: index: extent %llu: frame %llu (address 0x%llx) is outside this boot's memory map",
-					 c.i, c.bad, c.bad << PAGE_SHIFT);
+		return torpor_stats_fail(-EINVAL, "image refused: index: extent %llu (pfns %llu+%u): frame %llu (address 0x%llx) is outside this boot's memory map",
+					 c.i, le64_to_cpu(ext[c.i].pfn),
+					 le32_to_cpu(ext[c.i].count), c.bad,
+					 c.bad << PAGE_SHIFT);
 	if (!c.failed)
 		return 0;
 	return torpor_stats_fail(-EINVAL, "image refused: index: extent %llu (pfns %llu+%u): frame %llu (address 0x%llx) is not RAM on this machine",

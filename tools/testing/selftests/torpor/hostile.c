@@ -294,24 +294,27 @@ typedef int (*mutate_fn)(struct img *im, char *expect);
 #define EXPECT(...) snprintf(expect, EXPECT_LEN, __VA_ARGS__)
 
 static int hole_frame(struct img *im, char *expect, uint64_t pfn,
-		      uint32_t count)
+		      uint32_t count, const char *why)
 {
 	if (index_insert(im, pfn, count) < 0)
 		return -1;
-	return EXPECT("(pfns %" PRIu64 "+%u): frame %" PRIu64 " (address 0x%" PRIx64 ") is not RAM on this machine",
-		      pfn, count, pfn, pfn * PAGE), 0;
+	return EXPECT("(pfns %" PRIu64 "+%u): frame %" PRIu64 " (address 0x%" PRIx64 ") is %s",
+		      pfn, count, pfn, pfn * PAGE, why), 0;
 }
 
 /* The legacy VGA window, 640 KiB to 768 KiB: never RAM on a PC. */
 static int frames_in_vga_hole(struct img *im, char *expect)
 {
-	return hole_frame(im, expect, 0xa0, 0x20);
+	return hole_frame(im, expect, 0xa0, 0x20, "not RAM on this machine");
 }
 
-/* Frame 0: the BIOS data area, reserved by the kernel. */
+/*
+ * Frame 0: RAM to the firmware, but the BIOS data area, which the kernel
+ * keeps out of its memory map.
+ */
 static int frame_zero(struct img *im, char *expect)
 {
-	return hole_frame(im, expect, 0, 1);
+	return hole_frame(im, expect, 0, 1, "outside this boot's memory map");
 }
 
 static int frames_beyond_max_pfn(struct img *im, char *expect)
