@@ -90,12 +90,14 @@ laptop_configure()
 	GRUB_TERMINAL=console
 	GRUB_CMDLINE_LINUX_DEFAULT='console=tty0 console=ttyS0 panic=-1 $systest_args'
 	EOF
-	# GRUB's own ids of the entries, named by the root file system's UUID.
+	# GRUB's own ids of the entries, named by the root file system's UUID;
+	# the entries of a submenu see only exported variables.
 	cat >"$t/etc/grub.d/01_systest" <<-EOS
 	#!/bin/sh
 	cat <<'EOF'
 	insmod smbios
 	smbios --type 1 --get-string 26 --set systest_args
+	export systest_args
 	if smbios --type 1 --get-string 25 --set systest_kernel; then
 	  set default="gnulinux-advanced-$LAPTOP_ROOT_UUID>gnulinux-\$systest_kernel-advanced-$LAPTOP_ROOT_UUID"
 	fi
