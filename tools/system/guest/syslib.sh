@@ -157,7 +157,8 @@ expect_resumed_system()
 	expect_journal_sleep
 	expect_journal_torpor
 	expect_swap_signature "$1"
-	grep -q "^$1 " /proc/swaps || fail "$1 is not active swap after the resume"
+	# /proc/swaps names a logical volume by its dm node.
+	grep -q "^$(readlink -f "$1") " /proc/swaps || fail "$1 is not active swap after the resume"
 	check_dmesg_clean
 }
 
