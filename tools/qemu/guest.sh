@@ -171,6 +171,19 @@ last_torpor_line()
 	dmesg | grep 'torpor:' | tail -n 1
 }
 
+# resume_from_swap WHAT: load torpor and ask it to resume from the disk
+# "swap"; returns only to fail, naming WHAT that was not resumed.
+resume_from_swap()
+{
+	local dev
+
+	dev=$(disk_dev swap)
+	load_torpor
+	block_devno "$dev" >/sys/power/resume ||
+		fail "resume refused: $(last_torpor_line)"
+	fail "no $1 resumed from $dev: $(last_torpor_line)"
+}
+
 # prepare_hibernation DEV MODE: DEV becomes active swap, torpor is loaded,
 # /sys/power/resume points at DEV and /sys/power/disk selects MODE
 # (shutdown, test_resume).

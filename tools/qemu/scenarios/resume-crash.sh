@@ -84,13 +84,7 @@ stage_hibernate()
 # On success this does not return: the image's stage goes on instead.
 stage_resume()
 {
-	local dev
-
-	dev=$(disk_dev swap)
-	load_torpor
-	block_devno "$dev" >/sys/power/resume ||
-		fail "resume refused: $(last_torpor_line)"
-	fail "no image resumed from $dev: $(last_torpor_line)"
+	resume_from_swap image
 }
 
 stage_discarded()

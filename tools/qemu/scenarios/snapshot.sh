@@ -179,13 +179,7 @@ stage_snapshot()
 # On success this does not return: the snapshot's session goes on instead.
 stage_resume()
 {
-	local dev
-
-	dev=$(disk_dev swap)
-	load_torpor
-	block_devno "$dev" >/sys/power/resume ||
-		fail "resume refused: $(last_torpor_line)"
-	fail "no snapshot resumed from $dev: $(last_torpor_line)"
+	resume_from_swap snapshot
 }
 
 # Another kernel build keeps the snapshot and boots without it.
