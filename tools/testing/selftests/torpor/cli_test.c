@@ -939,6 +939,10 @@ TEST_F(snap, reboot)
 	if (problem) {
 		EXPECT_TRUE(exited(&self->r, 1));
 		EXPECT_STREQ(problem, self->r.err);
+		/* Refused before reboot was selected, or the mode put back. */
+		EXPECT_STREQ(variant->state_dir ? "platform" :
+			     "[platform] shutdown reboot suspend test_resume\n",
+			     snap_read(self, "sys/power/disk", buf, sizeof(buf)));
 		return;
 	}
 	EXPECT_TRUE(exited(&self->r, 0)) TH_LOG("%s", self->r.err);
