@@ -251,13 +251,13 @@ stage_otherkernel()
 	check_kernel_sane
 }
 
-# torpor.snapshot=skip as modprobe would pass it from the command line.
+# torpor.snapshot=skip, from the command line as modprobe would pass it.
 stage_cold()
 {
 	local dev line
 
 	dev=$(disk_dev swap)
-	load_torpor snapshot="$(karg torpor.snapshot)"
+	load_torpor
 	block_devno "$dev" >/sys/power/resume ||
 		fail "resume request failed: $(last_torpor_line)"
 	line=$(dmesg | grep -o 'torpor: snapshot image kept, not resumed: torpor.snapshot=skip') ||
