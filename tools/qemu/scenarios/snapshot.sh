@@ -279,7 +279,7 @@ stage_refuse()
 	mkdir -p /mnt
 	run mount -t ext4 "$data" /mnt
 	# Skipped: the resume device is set without resuming the snapshot.
-	load_torpor snapshot="$(karg torpor.snapshot)"
+	load_torpor
 	block_devno "$dev" >/sys/power/resume || fail "resume request failed"
 	sum=$(dd if="$dev" bs=4096 count=1 2>/dev/null | md5sum)
 	out=$(torpor snapshot 2>&1) && fail "torpor snapshot went on with $data mounted read-write"
