@@ -74,6 +74,7 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 
 static void torpor_log_snapshot(void)
 {
+	torpor_snapshot_report_memmap();
 	struct torpor_snapshot_counts c;
 
 	torpor_snapshot_counts(&c);

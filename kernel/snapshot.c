@@ -33,6 +33,7 @@
 #include "snapshot.h"
 #include "stats.h"
 #include "swaparea.h"
+#include "verify.h"
 
 /*
  * Copies are read through the direct map and held for the whole write:
@@ -510,6 +511,52 @@ static void torpor_copy_frames(void)
 	}
 }
 
+/*
+ * torpor.verify=1: the struct pages of every saved frame must be saved
+ * too, or the restored kernel meets the boot kernel's in their place.
+ */
+static struct {
+	unsigned long missing, pfn[4], map_pfn[4];
+} torpor_memmap_check;
+
+static void torpor_check_memmap(void)
+{
+	unsigned long pfn, map_pfn, last = ULONG_MAX;
+
+	memset(&torpor_memmap_check, 0, sizeof(torpor_memmap_check));
+	if (!torpor_verify_on())
+		return;
+	for_each_set_bit(pfn, snap.saved, snap.max_pfn) {
+		map_pfn = PHYS_PFN(slow_virt_to_phys(pfn_to_page(pfn)));
+		if (map_pfn == last)
+			continue;
+		last = map_pfn;
+		if (map_pfn < snap.max_pfn && test_bit(map_pfn, snap.saved))
+			continue;
+		if (torpor_memmap_check.missing < ARRAY_SIZE(torpor_memmap_check.pfn)) {
+			torpor_memmap_check.pfn[torpor_memmap_check.missing] = pfn;
+			torpor_memmap_check.map_pfn[torpor_memmap_check.missing] = map_pfn;
+		}
+		torpor_memmap_check.missing++;
+	}
+}
+
+void torpor_snapshot_report_memmap(void)
+{
+	const typeof(torpor_memmap_check) *c = &torpor_memmap_check;
+	unsigned long i;
+
+	for (i = 0; i < min_t(unsigned long, c->missing, ARRAY_SIZE(c->pfn)); i++)
+		pr_err("verify: struct page of frame %#lx is in frame %#lx, not saved (%s)\n",
+		       c->pfn[i], c->map_pfn[i],
+		       c->map_pfn[i] >= snap.max_pfn ? "beyond max_pfn" :
+		       torpor_pfn_own(c->map_pfn[i]) ? "own" :
+		       torpor_classify(c->map_pfn[i]) == TORPOR_FRAME_SKIP ? "not saveable" :
+		       "free or not System RAM");
+	if (c->missing)
+		pr_err("verify: %lu memory map frames not saved\n", c->missing);
+}
+
 /**
  * torpor_snapshot_copy - take the atomic snapshot
  *
@@ -533,6 +580,7 @@ int torpor_snapshot_copy(void)
 	torpor_ram_walk(torpor_mark_range, counts);
 	torpor_snapshot_walk_free(torpor_unmark_free, &counts->free);
 	counts->saved = torpor_bits_weight(snap.saved, snap.max_pfn);
+	torpor_check_memmap();
 	if (counts->saved > snap.nr_copies)
 		return torpor_stats_fail(-ENOMEM,
 			"memory grew to %lu pages since prepare, %lu set aside",

@@ -12,6 +12,7 @@
 
 struct torpor_extent;
 
+bool torpor_verify_on(void);
 u64 torpor_verify_build(struct torpor_place *pl,
 			const struct torpor_extent *ext, u64 n);
 void torpor_verify_restored(u64 list);
