@@ -127,14 +127,16 @@ workload_start()
 		/proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 }
 
-# Wait for memhog to finish one full pass begun after this call: its
-# memory was all read back, and it keeps running.
+# Wait for memhog to finish one full pass begun after this call, made
+# without its pauses (SIGUSR1): its memory was all read back, and it keeps
+# running.
 workload_wait_pass()
 {
 	local chunks target tries=3000
 
 	chunks=$((($(cat "$WORKLOAD_DIR/hog.mib") + 3) / 4))
 	target=$(($(workload_hog_field 1) + chunks + 1))
+	kill -USR1 "$(cat "$WORKLOAD_DIR/hog.pid")"
 	while [ "$(workload_hog_field 1)" -lt $target ] && [ $tries -gt 0 ]; do
 		sleep 0.1
 		tries=$((tries - 1))
