@@ -16,28 +16,32 @@
 # hibernation wrote.  Times are the host's clock (console prefixes).
 # Results go to $WORK/bench.tsv, one line of KEY=VALUE per hibernation.
 #
-# ROUNDS (default 3), BENCH_WORKLOAD=w1|w2 (default w1), SMP, APPEND.
+# ROUNDS (default 3), BENCH_WORKLOAD=w1|w2|w3 (default w1), SMP, APPEND.
 
 BENCH_DATA_DIR=/data
 BENCH_DATA_FILE=$BENCH_DATA_DIR/cache
-BENCH_DATA_MIB=400
 
 plan()
 {
 	local rounds=${ROUNDS:-3} workload=${BENCH_WORKLOAD:-w1} swap_mib=512
-	local methods="torpor swsusp" round method args
+	local methods="torpor swsusp" round method args data_mib=0 anon_mib=4 mem=$MEM
 
-	args="harness.bench_random=64 harness.bench_text=4000000 harness.bench_anon=4"
+	# W3's swap holds what each method pushes out before its snapshot
+	# (torpor above about half of RAM in use, swsusp down to 2/5 of RAM)
+	# and then its image: about all of the memory in use, plus a margin.
 	case $workload in
 	w1) ;;
-	w2) swap_mib=1024 ;;
-	*) scenario_fail "BENCH_WORKLOAD=$workload: not w1 or w2" ;;
+	w2) swap_mib=1024 data_mib=400 ;;
+	w3) mem=4096 swap_mib=5120 data_mib=512 anon_mib=2800 ;;
+	*) scenario_fail "BENCH_WORKLOAD=$workload: not w1, w2 or w3" ;;
 	esac
+	args="harness.bench_random=64 harness.bench_text=4000000 harness.bench_anon=$anon_mib"
 	[[ $KERNEL == "$KVER_61" || ${BENCH_LZ4:-1} == 0 ]] || methods="$methods swsusp-lz4"
 	BENCH_SWAP_MIB=$swap_mib
+	BENCH_MEM=$mem
 	disk swap "$swap_mib" swap
-	if [[ $workload == w2 ]]; then
-		bench_data_disk
+	if [[ $data_mib -gt 0 ]]; then
+		bench_data_disk "$data_mib"
 		args="$args harness.bench_data=1"
 	fi
 	bench_initrd
@@ -49,14 +53,16 @@ plan()
 	done
 }
 
-# The W2 disk: ext4 holding one file of random data, made on the host.
+# bench_data_disk MIB: the W2 and W3 disk, ext4 holding one file of MIB
+# MiB of random data and its MD5, made on the host.
 bench_data_disk()
 {
-	local dir=$WORK/data.d
+	local mib=$1 dir=$WORK/data.d name=${BENCH_DATA_FILE##*/}
 
-	disk data $((BENCH_DATA_MIB + 112))
+	disk data $((mib + 112))
 	mkdir -p "$dir"
-	head -c "${BENCH_DATA_MIB}M" /dev/urandom >"$dir/${BENCH_DATA_FILE##*/}"
+	head -c "${mib}M" /dev/urandom >"$dir/$name"
+	(cd "$dir" && md5sum "$name" >"$name.md5")
 	host_run mkfs.ext4 -q -F -d "$dir" "$(disk_path data)"
 	rm -rf "$dir"
 }
@@ -103,6 +109,13 @@ bench_at()
 bench_kmsg()
 {
 	sed -n "s/^\[ *[0-9.]*\] \[ *[0-9.]*\] \($1.*\)/\1/p" "$LOG" | head -n 1
+}
+
+# bench_said PATTERN: the first line of the last boot's guest harness
+# matching PATTERN (a sed regexp), without its timestamp.
+bench_said()
+{
+	sed -n "s/^\[ *[0-9.]*\] harness: \($1.*\)/\1/p" "$LOG" | head -n 1
 }
 
 # bench_num TEXT REGEXP: the number REGEXP's first group finds in TEXT.
@@ -160,11 +173,18 @@ bench_resume_fields()
 	echo "t_reread_start=$(bench_at 'bench: reread start')"
 	echo "t_reread_done=$(bench_at 'bench: reread done')"
 	echo "t_verified=$(bench_at 'bench: verified')"
+	line=$(bench_said 'bench: swapped out')
+	echo "swapped_out=$(bench_num "$line" 'swapped out \([0-9]*\) pages')"
+	line=$(bench_said 'bench: verified')
+	echo "swapped_in=$(bench_num "$line" '(\([0-9]*\) pages swapped in')"
 	if [[ $method == torpor ]]; then
 		echo "t_load_start=$(bench_at 'torpor: resuming image of')"
 		line=$(bench_kmsg 'torpor: image loaded in')
 		echo "t_loaded=$(bench_at 'torpor: image loaded in')"
 		echo "load_ms=$(bench_num "$line" 'loaded in \([0-9]*\) ms')"
+		line=$(bench_kmsg 'torpor: resumed: image loaded in')
+		echo "t_woken=$(bench_at 'torpor: resumed: image loaded in')"
+		echo "handover_ms=$(bench_num "$line" 'handed over in \([0-9]*\) ms')"
 	else
 		echo "t_load_start=$(bench_at 'PM: .*Loading .*image data')"
 		echo "t_loaded=$(bench_at 'PM: .*Image loading done')"
@@ -181,7 +201,7 @@ bench_round()
 	swap=$(disk_path swap)
 	bench_fresh_swap
 	echo "# round $round: $method"
-	boot hibernate append="$append" timeout=600
+	boot hibernate mem="$BENCH_MEM" append="$append" timeout=1200
 	expect_poweroff
 	fields=$(bench_hibernate_fields "$method")
 	fields="$fields
@@ -190,7 +210,7 @@ disk_bytes=$("$HARNESS/../bench/nonzero-bytes" "$swap")"
 		"$TORPOR" inspect --json "$swap" >"$WORK/inspect-$round.json" ||
 			scenario_fail "torpor inspect $swap: exit $?"
 	fi
-	boot resume append="$append" timeout=600
+	boot resume mem="$BENCH_MEM" append="$append" timeout=1200
 	expect_pass
 	fields="$fields
 $(bench_resume_fields "$method")"
@@ -236,7 +256,26 @@ bench_setup()
 	echo shutdown >/sys/power/disk
 }
 
-# W2: the data file read into the page cache.
+# bench_vmstat NAME: the counter NAME of /proc/vmstat.
+bench_vmstat()
+{
+	sed -n "s/^$1 //p" /proc/vmstat
+}
+
+# The workload's data disk, if it has one: its file read again from the
+# page cache (or the disk, where it was dropped) and checked.
+bench_check_data()
+{
+	if karg harness.bench_data >/dev/null; then
+		log "bench: reread start"
+		cat "$BENCH_DATA_FILE" >/dev/null
+		log "bench: reread done"
+		(cd "$BENCH_DATA_DIR" && md5sum -c "${BENCH_DATA_FILE##*/}.md5" >/dev/null) ||
+			fail "$BENCH_DATA_FILE changed across the hibernation"
+	fi
+}
+
+# W2 and W3: the data file read into the page cache.
 bench_read_data()
 {
 	harness_load_modules "$HARNESS_DIR/bench-ext4"
@@ -266,7 +305,7 @@ bench_wait_running()
 # shellcheck disable=SC2034 # the WORKLOAD_* sizes are workload_start's
 stage_hibernate()
 {
-	local dev hog
+	local dev hog swapped
 
 	dev=$(disk_dev swap)
 	WORKLOAD_RANDOM_MIB=$(karg harness.bench_random)
@@ -279,19 +318,19 @@ stage_hibernate()
 		tr -s ' ' | tr '\n' ' ')"
 	hog=$(workload_hog_field 1)
 	sync
+	swapped=$(bench_vmstat pswpout)
 	log "bench: hibernating ($(karg harness.bench_method))"
 	echo disk >/sys/power/state ||
 		fail "echo disk failed: $(dmesg | grep -E 'torpor:|PM:' | tail -n 1)"
 	log "bench: resumed"
+	# The counters are the snapshot's: what went out before it.
+	log "bench: swapped out $(($(bench_vmstat pswpout) - swapped)) pages while hibernating"
+	swapped=$(bench_vmstat pswpin)
 	bench_wait_running "$hog"
 	log "bench: running"
-	if karg harness.bench_data >/dev/null; then
-		log "bench: reread start"
-		cat "$BENCH_DATA_FILE" >/dev/null
-		log "bench: reread done"
-	fi
+	bench_check_data
 	workload_check
-	log "bench: verified"
+	log "bench: verified ($(($(bench_vmstat pswpin) - swapped)) pages swapped in)"
 }
 
 # On success this never returns: the image's stage goes on.  Each method
