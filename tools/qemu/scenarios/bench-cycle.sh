@@ -16,10 +16,16 @@
 # hibernation wrote.  Times are the host's clock (console prefixes).
 # Results go to $WORK/bench.tsv, one line of KEY=VALUE per hibernation.
 #
-# ROUNDS (default 3), BENCH_WORKLOAD=w1|w2|w3 (default w1), SMP, APPEND.
+# ROUNDS (default 3), BENCH_WORKLOAD=w1|w2|w3 (default w1), SMP, APPEND,
+# BENCH_DISK=fast|laptop (default fast: the disks as fast as the host's
+# page cache).
 
 BENCH_DATA_DIR=/data
 BENCH_DATA_FILE=$BENCH_DATA_DIR/cache
+# The laptop profile's SSD, in MB/s (10^6 bytes): an NVMe drive of a
+# current laptop, in sequential reads and writes.
+BENCH_LAPTOP_READ_MBPS=2000
+BENCH_LAPTOP_WRITE_MBPS=1000
 
 plan()
 {
@@ -45,6 +51,13 @@ plan()
 		args="$args harness.bench_data=1"
 	fi
 	bench_initrd
+	BENCH_PROFILE="disk=${BENCH_DISK:-fast}"
+	BENCH_DRIVE_OPTS=
+	case ${BENCH_DISK:-fast} in
+	fast) ;;
+	laptop) bench_calibrate ;;
+	*) scenario_fail "BENCH_DISK=$BENCH_DISK: not fast or laptop" ;;
+	esac
 	: >"$WORK/bench.tsv"
 	for round in $(seq 1 "$rounds"); do
 		for method in $methods; do
@@ -83,6 +96,34 @@ bench_initrd()
 		install_modules "$extra" "$KERNEL" >"$extra/etc/harness/bench-lz4"
 	(cd "$extra" && find . | LC_ALL=C sort |
 		cpio -o -H newc -R 0:0 --quiet) >>"$initrd"
+}
+
+# bench_laptop_bps MBPS: the throttle in bytes/s that gives the slowed
+# guest a disk of MBPS.
+bench_laptop_bps()
+{
+	awk -v mbps="$1" -v slow="$BENCH_SLOWDOWN" 'BEGIN { printf "%d", mbps * 1e6 / slow }'
+}
+
+# The laptop profile: the same xxh64 loop (cpuspeed) on the host and in a
+# guest booted for it, at the moment of the run, says how much slower the
+# emulated CPU is; the laptop SSD's bandwidth is divided by that, so that
+# the disk keeps its speed relative to the CPU.
+bench_calibrate()
+{
+	local host guest
+
+	helper_build cpuspeed
+	host=$("$BUILD/qemu/cpuspeed" | cut -d ' ' -f 1)
+	boot calibrate mem="$BENCH_MEM" timeout=300
+	expect_pass
+	guest=$(result cpuspeed)
+	BENCH_SLOWDOWN=$(awk -v h="$host" -v g="$guest" 'BEGIN { printf "%.1f", h / g }')
+	BENCH_DRIVE_OPTS="throttling.bps-read=$(bench_laptop_bps $BENCH_LAPTOP_READ_MBPS)"
+	BENCH_DRIVE_OPTS="$BENCH_DRIVE_OPTS,throttling.bps-write=$(bench_laptop_bps $BENCH_LAPTOP_WRITE_MBPS)"
+	BENCH_PROFILE="$BENCH_PROFILE cpu_host_mbps=$host cpu_guest_mbps=$guest slowdown=$BENCH_SLOWDOWN"
+	BENCH_PROFILE="$BENCH_PROFILE $(echo "$BENCH_DRIVE_OPTS" | tr , ' ' | sed 's/throttling\.//g')"
+	echo "# laptop disk: $BENCH_PROFILE"
 }
 
 # A new swap area: zeros and a swap header, as the first hibernation found.
@@ -201,7 +242,8 @@ bench_round()
 	swap=$(disk_path swap)
 	bench_fresh_swap
 	echo "# round $round: $method"
-	boot hibernate mem="$BENCH_MEM" append="$append" timeout=1200
+	boot hibernate mem="$BENCH_MEM" append="$append" timeout=1200 \
+		drive_opts="$BENCH_DRIVE_OPTS"
 	expect_poweroff
 	fields=$(bench_hibernate_fields "$method")
 	fields="$fields
@@ -210,13 +252,14 @@ disk_bytes=$("$HARNESS/../bench/nonzero-bytes" "$swap")"
 		"$TORPOR" inspect --json "$swap" >"$WORK/inspect-$round.json" ||
 			scenario_fail "torpor inspect $swap: exit $?"
 	fi
-	boot resume mem="$BENCH_MEM" append="$append" timeout=1200
+	boot resume mem="$BENCH_MEM" append="$append" timeout=1200 \
+		drive_opts="$BENCH_DRIVE_OPTS"
 	expect_pass
 	fields="$fields
 $(bench_resume_fields "$method")"
 	{
-		printf 'kernel=%s workload=%s smp=%s round=%s method=%s ' \
-			"$KERNEL" "$workload" "$SMP" "$round" "$method"
+		printf 'kernel=%s workload=%s smp=%s round=%s method=%s %s ' \
+			"$KERNEL" "$workload" "$SMP" "$round" "$method" "$BENCH_PROFILE"
 		echo "$fields" | tr '\n' ' ' | sed 's/ *$//'
 		echo
 	} | sed 's/  */ /g' >>"$WORK/bench.tsv"
@@ -224,6 +267,11 @@ $(bench_resume_fields "$method")"
 }
 
 # --- guest side ---
+
+stage_calibrate()
+{
+	report cpuspeed "$(cpuspeed | cut -d ' ' -f 1)"
+}
 
 # swsusp-lz4 needs the crypto API's lz4 before it hibernates or resumes.
 bench_lz4()
