@@ -76,7 +76,7 @@ workload_hog_field()
 # status line; ALIVE (a command) fails the stage if memhog has gone.
 workload_wait_hog()
 {
-	local tries=1200
+	local tries=6000
 
 	echo "$WORKLOAD_ANON_MIB" >"$WORKLOAD_DIR/hog.mib"
 	while [ ! -f "$WORKLOAD_DIR/hog.status" ] && [ $tries -gt 0 ]; do
@@ -85,7 +85,7 @@ workload_wait_hog()
 		tries=$((tries - 1))
 	done
 	[ -f "$WORKLOAD_DIR/hog.status" ] ||
-		fail "memhog did not fill $WORKLOAD_ANON_MIB MiB in 120 s"
+		fail "memhog did not fill $WORKLOAD_ANON_MIB MiB in 600 s"
 	workload_hog_field 1 >"$WORKLOAD_DIR/hog.start"
 }
 
