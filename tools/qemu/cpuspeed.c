@@ -2,11 +2,11 @@
 /*
  * cpuspeed: MB/s of LZ4 on one CPU, each 128 KiB block of a 4 MiB buffer
  * compressed and decompressed again, for one second: the work torpor's
- * writer and reader do per block (32 pages, kernel/compress.h).  The bench runs the same static binary
- * on the host and in the guest; the quotient is how much slower the
- * emulated CPU is, by which it divides a real disk's bandwidth
- * (BENCH_DISK=laptop).  The buffer is the text of "seq", which LZ4
- * compresses about as well as it does a workload's memory.
+ * writer and reader do per block (32 pages, kernel/compress.h).  The
+ * bench runs the same static binary on the host and in the guest; the
+ * quotient is how much slower the emulated CPU is, by which it divides a
+ * real disk's bandwidth (BENCH_DISK=laptop).  The buffer is the text of
+ * "seq", W1's text file.
  */
 #include <lz4.h>
 #include <stdio.h>

@@ -16,9 +16,9 @@
  * memory then takes as long as touching it does, which is what the
  * bench's time to usable measures (workload_wait_pass).
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
