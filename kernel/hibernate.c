@@ -31,6 +31,7 @@
 #include "snapshot.h"
 #include "stats.h"
 #include "swap.h"
+#include "verify.h"
 #include "writer.h"
 
 struct torpor_hib {
@@ -63,6 +64,7 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 	restore_processor_state();
 	if (q->restored) {
 		torpor_arch_restored();
+		torpor_verify_restored(torpor_arch_ctx.boot_verify);
 		/* A wakeup count written before hibernation means nothing now. */
 		events_check_enabled = false;
 		torpor_scrub_free();
@@ -93,6 +95,7 @@ static void torpor_log_resumed(void)
 	WRITE_ONCE(torpor_stats.phase_ns[TORPOR_PHASE_RESTORE], restore);
 	pr_info("resumed: image loaded in %llu ms, handed over in %llu ms\n",
 		div_u64(load, NSEC_PER_MSEC), div_u64(restore, NSEC_PER_MSEC));
+	torpor_verify_report();
 }
 
 /*

@@ -22,6 +22,7 @@
 #include <linux/freezer.h>
 #include <linux/fs.h>
 #include <linux/notifier.h>
+#include <linux/percpu.h>
 #include <linux/gfp.h>
 #include <linux/kobject.h>
 #include <linux/pm.h>
@@ -153,3 +154,6 @@ TORPOR_KSYM(cxl_mem_active);
 /* Livepatch: static in kernel/livepatch/transition.c */
 extern struct delayed_work klp_transition_work;
 TORPOR_KSYM(klp_transition_work);
+
+/* Restore verification (verify.c): per-CPU data restore_processor_state() writes. */
+TORPOR_KSYM(is_kernel_percpu_address);

@@ -40,6 +40,7 @@ struct torpor_place {
 	struct torpor_pbe_page *pbe_first, *pbe_last;
 	u64 nr_in_place;
 	u64 nr_copies;
+	u64 verify;			/* the frame list, physical (verify.c) */
 };
 
 int torpor_place_init(struct torpor_place *pl, unsigned long max_pfn,

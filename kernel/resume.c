@@ -36,6 +36,7 @@
 #include "signature.h"
 #include "stats.h"
 #include "torpor_image_check.h"
+#include "verify.h"
 
 /* What this machine must share with the one that wrote the image. */
 static int torpor_check_machine(const struct torpor_in *in)
@@ -157,6 +158,9 @@ static int torpor_resume_load(struct torpor_in *in, struct torpor_place *pl)
 	      torpor_resume_place(in, pl, ext);
 	if (!ret)
 		ret = torpor_load_blocks(in, pl);
+	if (!ret)
+		pl->verify = torpor_verify_build(pl, ext,
+						 le64_to_cpu(in->hdr.index_extents));
 	vfree(ext);
 	torpor_reader_free_map(in);
 	return ret;

@@ -154,22 +154,50 @@ static void run_hooks(const char *resumes)
 		free(names);
 }
 
-/* Only "disk" never returns here but in the resumed sessions. */
-static int trigger(bool reboot)
+/* The selected mode of /sys/power/disk, the one in brackets; "" if none. */
+static char *disk_mode(char *buf, size_t len)
 {
-	char buf[256];
-	int err = 0;
+	char line[256], *start, *end;
 
-	if (reboot && write_str("/sys/power/disk", "reboot"))
-		return fail(SUB, "cannot select reboot in /sys/power/disk: %s", strerror(errno));
+	buf[0] = 0;
+	start = strchr(first_line("/sys/power/disk", line, sizeof(line)), '[');
+	end = start ? strchr(start, ']') : NULL;
+	if (end && (size_t)(end - start) <= len) {
+		memcpy(buf, start + 1, end - start - 1);
+		buf[end - start - 1] = 0;
+	}
+	return buf;
+}
+
+/* Arms the snapshot and hibernates: 0 in each resumed session, or errno. */
+static int snapshot_now(void)
+{
+	int err;
+
 	if (write_str(SYSFS "snapshot", "1"))
-		return fail(SUB, "cannot arm " SYSFS "snapshot: %s", strerror(errno));
+		return errno;
 	fflush(stdout);
 	sync();
-	if (write_str("/sys/power/state", "disk"))
-		err = errno;
+	if (!write_str("/sys/power/state", "disk"))
+		return 0;
+	err = errno;
+	write_str(SYSFS "snapshot", "0");
+	return err;
+}
+
+/* A failed snapshot leaves no --reboot behind: the next hibernation powers off. */
+static int trigger(bool reboot)
+{
+	char buf[256], mode[32];
+	int err;
+
+	disk_mode(mode, sizeof(mode));
+	if (reboot && write_str("/sys/power/disk", "reboot"))
+		return fail(SUB, "cannot select reboot in /sys/power/disk: %s", strerror(errno));
+	err = snapshot_now();
 	if (err) {
-		write_str(SYSFS "snapshot", "0");
+		if (reboot && mode[0])
+			write_str("/sys/power/disk", mode);
 		return fail(SUB, "no snapshot written: %s (torpor: %s)", strerror(err),
 			    first_line(SYSFS "status", buf, sizeof(buf)));
 	}

@@ -139,7 +139,10 @@ load_torpor()
 {
 	harness_load_modules "$HARNESS_DIR/torpor-deps"
 	[ -f "$TORPOR_KO" ] || fail "no torpor.ko for $(uname -r) in the initramfs"
-	insmod "$TORPOR_KO" "$@" || fail "insmod torpor.ko $* failed (exit $?)"
+	# As modprobe would: the command line's torpor.NAME=VALUE words first.
+	# shellcheck disable=SC2046 # one word per parameter
+	insmod "$TORPOR_KO" $(tr ' ' '\n' </proc/cmdline | sed -n 's/^torpor\.//p') "$@" ||
+		fail "insmod torpor.ko $* failed (exit $?)"
 }
 
 # A livepatch module can only go once its patch is disabled and the

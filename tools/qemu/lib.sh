@@ -188,7 +188,7 @@ boot()
 {
 	local stage=$1 kernel=$KERNEL smp=$SMP mem=$MEM append=$APPEND
 	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz names
-	local cut_on='' cut_delay=0 blkdebug='' drive_opts='' file
+	local cut_on='' cut_delay=0 blkdebug='' drive_opts='' reboot='' file
 
 	shift
 	for opt; do
@@ -202,6 +202,7 @@ boot()
 		cut_delay=*) cut_delay=${opt#*=} ;;
 		blkdebug=*) blkdebug=${opt#*=} ;;
 		drive_opts=*) drive_opts=${opt#*=} ;;
+		reboot=yes) reboot=yes ;;
 		*) scenario_fail "boot: unknown option '$opt'" ;;
 		esac
 	done
@@ -214,7 +215,7 @@ boot()
 		drives+=(-drive "file=$file,format=raw,if=virtio${drive_opts:+,$drive_opts}")
 	done
 	names=$(IFS=,; echo "${DISKS[*]}")
-	CUT_ON=$cut_on CUT_DELAY=$cut_delay \
+	CUT_ON=$cut_on CUT_DELAY=$cut_delay REBOOT=$reboot \
 	qemu_run boot_classify "$stage" "$kernel" "$smp" "$mem" "$timeout" \
 		"console=ttyS0 panic=-1 harness.stage=$stage harness.disks=$names" "$append" \
 		-kernel "$vmlinuz" -initrd "$initrd" "${drives[@]}"
@@ -225,7 +226,8 @@ boot()
 # Boot N+1 of both harnesses: QEMU with SMP CPUs and MEM MiB, the kernel
 # command line CMDLINE (plus harness.trace=1 with TRACE set) then APPEND,
 # the console to bootN.log and the second serial port to bootN.verdict;
-# CUT_ON and CUT_DELAY in the environment: see boot's cut_on;
+# CUT_ON and CUT_DELAY in the environment: see boot's cut_on; REBOOT=yes
+# lets a guest's reboot restart it in the same QEMU (see boot's reboot);
 # QEMU-ARG... names the kernel, the initramfs and the drives (a machine
 # whose firmware boots from a disk has no kernel: CMDLINE empty, no
 # -append); CONSOLE_FEED names a function that types on the console
@@ -238,9 +240,10 @@ qemu_run()
 {
 	local classify=$1 stage=$2 kernel=$3 smp=$4 mem=$5 timeout=$6
 	local cmdline="$7${TRACE:+ harness.trace=1}${8:+ $8}" start rc attempt cutter
-	local feeder input=/dev/null kernel_args=()
+	local feeder input=/dev/null kernel_args=() no_reboot=(-no-reboot)
 
 	[[ -z $7 ]] || kernel_args=(-append "$cmdline")
+	[[ ${REBOOT:-} != yes ]] || no_reboot=()
 	shift 8
 	BOOT=$((BOOT + 1))
 	LOG=$WORK/boot$BOOT.log
@@ -263,7 +266,7 @@ qemu_run()
 			feeder=$!
 		fi
 		timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
-			-accel tcg -cpu "$CPU" -m "$mem" -smp "$smp" -no-reboot \
+			-accel tcg -cpu "$CPU" -m "$mem" -smp "$smp" "${no_reboot[@]}" \
 			"${kernel_args[@]}" "$@" -pidfile "$WORK/qemu.pid" \
 			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
 			0<>"$input" 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
@@ -320,7 +323,8 @@ boot_classify()
 	local rc=$1 timeout=$2 verdict
 
 	verdict=$(sed -n 's/^TORPOR-VERDICT //p' "$WORK/boot$BOOT.verdict" | tail -n 1)
-	INIT_SECONDS=$(sed -n 's/^\[ *\([0-9.]*\)\] .*Run \/init as init process.*/\1/p' "$LOG")
+	# The first: a boot with reboot=yes starts /init once more.
+	INIT_SECONDS=$(sed -n 's/^\[ *\([0-9.]*\)\] .*Run \/init as init process.*/\1/p' "$LOG" | head -n 1)
 	REASON=
 	if [[ -f $WORK/boot$BOOT.cut ]]; then
 		OUTCOME='cut'

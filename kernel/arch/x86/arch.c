@@ -41,6 +41,7 @@ static void torpor_arch_check_layout(void)
 	TORPOR_CTX_AT(boot_load_ns, TORPOR_CTX_BOOT_LOAD);
 	TORPOR_CTX_AT(boot_restore_ns, TORPOR_CTX_BOOT_RESTORE);
 	TORPOR_CTX_AT(boot_seed, TORPOR_CTX_BOOT_SEED);
+	TORPOR_CTX_AT(boot_verify, TORPOR_CTX_BOOT_VERIFY);
 	TORPOR_CTX_AT(gdt, TORPOR_CTX_GDT);
 #undef TORPOR_CTX_AT
 }

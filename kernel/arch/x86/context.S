@@ -61,6 +61,7 @@ SYM_CODE_START(torpor_arch_landing)
 	movq	%rdx, TORPOR_CTX_BOOT_RESTORE(%rax)
 	movq	%r10, TORPOR_CTX_BOOT_SEED(%rax)
 	movq	%r11, TORPOR_CTX_BOOT_SEED + 8(%rax)
+	movq	%r9, TORPOR_CTX_BOOT_VERIFY(%rax)
 	/*
 	 * The writable GDT alias: restore_processor_state() reloads TR,
 	 * which marks the TSS descriptor busy in the GDT in use.

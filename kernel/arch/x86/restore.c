@@ -22,7 +22,7 @@
 #include "stats.h"
 
 extern const u8 torpor_trampoline[], torpor_trampoline_end[],
-	torpor_trampoline_seed[];
+	torpor_trampoline_seed[], torpor_trampoline_verify[];
 
 typedef void __noreturn (*torpor_trampoline_fn)(u64 temp_cr3, u64 pbe,
 						 u64 image_cr3, u64 landing,
@@ -131,6 +131,9 @@ int torpor_arch_restore_prepare(const struct torpor_arch_x86_64 *arch,
 	/* Fresh for the image kernel's random pool, whatever it holds. */
 	get_random_bytes(torpor_handover.code +
 			 (torpor_trampoline_seed - torpor_trampoline), 16);
+	memcpy(torpor_handover.code +
+	       (torpor_trampoline_verify - torpor_trampoline), &pl->verify,
+	       sizeof(pl->verify));
 	ret = torpor_map_frames(pl, pgd) ?:
 	      torpor_map(pl, pgd, le64_to_cpu(arch->restore_code_virt),
 			 code_pfn << PAGE_SHIFT, PAGE_SHIFT);

@@ -15,7 +15,9 @@
  * Out, besides: %r10 and %r11 hold the 16 bytes at torpor_trampoline_seed,
  * which the boot kernel fills in the copy with its own random bytes: fresh
  * at every boot, unlike anything in the image (a snapshot is resumed again
- * and again, see kernel/reuse.c).
+ * and again, see kernel/reuse.c); %r9 holds torpor_trampoline_verify, the
+ * physical address of the boot kernel's list of restored frames, or 0
+ * (kernel/verify.c).
  *
  * It lives in .rodata: it is only ever executed from its copy.
  *
@@ -87,11 +89,15 @@ SYM_DATA_START(torpor_trampoline)
 	movq	%r15, %rdx
 	movq	torpor_trampoline_seed(%rip), %r10
 	movq	torpor_trampoline_seed + 8(%rip), %r11
+	movq	torpor_trampoline_verify(%rip), %r9
 	jmp	*%r13
 
 	.balign 8
 	.globl	torpor_trampoline_seed
 torpor_trampoline_seed:
 	.quad	0, 0
+	.globl	torpor_trampoline_verify
+torpor_trampoline_verify:
+	.quad	0
 SYM_DATA_END_LABEL(torpor_trampoline, SYM_L_GLOBAL, torpor_trampoline_end)
 

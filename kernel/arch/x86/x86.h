@@ -21,7 +21,8 @@
 #define TORPOR_CTX_BOOT_LOAD	72
 #define TORPOR_CTX_BOOT_RESTORE	80
 #define TORPOR_CTX_BOOT_SEED	88
-#define TORPOR_CTX_GDT		104
+#define TORPOR_CTX_BOOT_VERIFY	104
+#define TORPOR_CTX_GDT		112
 
 #ifndef __ASSEMBLY__
 
@@ -49,6 +50,8 @@ struct torpor_arch_context {
 	u64 boot_restore_ns;
 	/* and 16 random bytes of the boot kernel's (trampoline.S) */
 	u64 boot_seed[2];
+	/* and its list of restored frames with torpor.verify=1 (verify.c) */
+	u64 boot_verify;
 	struct desc_ptr gdt;	/* this CPU's writable GDT */
 	u64 s_cet;		/* MSR IA32_S_CET, 0 without IBT */
 };
@@ -57,9 +60,10 @@ struct torpor_arch_context {
  * The trampoline jumps here with %rdi = torpor_arch_x86_64.cr3, and the
  * boot kernel's load and hand-over times in ns in %rsi and %rdx (its own
  * statistics die with it), interrupts off, on page tables that map this
- * page at its virtual address, and the boot kernel's random bytes in %r10
- * and %r11.  It needs no stack.  It switches to the image's page tables,
- * keeps the times and the bytes in torpor_arch_ctx and returns from
+ * page at its virtual address, the boot kernel's random bytes in %r10 and
+ * %r11 and its frame list (or 0) in %r9.  It needs no stack.  It switches
+ * to the image's page tables, keeps all that in torpor_arch_ctx and
+ * returns from
  * torpor_arch_save_context() a second time.
  */
 void torpor_arch_landing(void);

@@ -19,12 +19,16 @@
 #   boot 9      resumes the snapshot again (resume 6);
 #   boot 10     (skipped) an ext4 disk mounted read-write: torpor snapshot refuses
 #               naming it, the kernel refuses too, nothing is written;
-#               then torpor discard ends the snapshot.
+#               then torpor discard ends the snapshot; with the swap
+#               partition active the kernel refuses, nothing written;
+#   boot 11     a new snapshot with "torpor snapshot --reboot" (a short
+#               warm-up, the partition active swap again): QEMU restarts
+#               the guest, which resumes it (resume 1) in the same QEMU.
 #
 # ROUNDS sets the warm-up's work (warmsvc).  Prints the time to a ready
 # service, cold and from the snapshot, on the host clock from QEMU's start.
 #
-# check: kernels=61,612 order=45 budget=420
+# check: kernels=61,612 order=45 budget=480
 
 # shellcheck disable=SC2034 # read by the harness (tools/qemu/initramfs.sh)
 GUEST_MODULES=ext4
@@ -74,7 +78,16 @@ plan()
 	expect_pass
 	echo "# boot $BOOT: $(result refused_tool)"
 	echo "# boot $BOOT: $(result refused_kernel)"
+	echo "# boot $BOOT: $(result refused_active)"
 	expect_no_image "$swap"
+
+	# The warm-up's length only matters to the time-to-ready figures.
+	boot reboot timeout=300 append="$APPEND harness.rounds=200" reboot=yes
+	snapshot_session "$swap" 1
+	[[ $(grep -c 'Run /init as init process' "$LOG") == 2 &&
+	   $(grep -c 'reboot: Restarting system' "$LOG") == 1 ]] ||
+		scenario_fail "boot $BOOT: the guest did not reboot into the snapshot once"
+	echo "# boot $BOOT: torpor snapshot --reboot, rebooted into resume 1, ready at $(ready_at "snapshot session ready") s"
 
 	echo "# time to a ready service (host clock from QEMU start):"
 	echo "#   cold boot:     ${cold} s (boot 1), ${skip_cold} s (torpor.snapshot=skip)"
@@ -93,20 +106,27 @@ snapshot_resumes()
 	"$TORPOR" inspect --json "$1" 2>&1 | sed -n 's/^ *"resumes": \([0-9]*\),*$/\1/p'
 }
 
-# snapshot_boot SWAP N PID ANSWER: resume N from the snapshot.
-snapshot_boot()
+# snapshot_session SWAP N: the last boot passed in session N of the
+# snapshot on SWAP, which counts N resumes and verifies.
+snapshot_session()
 {
 	local n
 
-	boot resume timeout=300 append="$APPEND"
 	expect_pass
 	[[ $(result resumes) == "$2" ]] ||
 		scenario_fail "boot $BOOT: session of resume '$(result resumes)', expected $2"
-	[[ $(result svc_pid) == "$3" && $(result answer) == "$4" ]] ||
-		scenario_fail "boot $BOOT: service PID $(result svc_pid) answered '$(result answer)', expected PID $3 and '$4'"
 	n=$(snapshot_resumes "$1")
 	[[ $n == "$2" ]] || scenario_fail "boot $BOOT: image counts '$n' resumes, expected $2"
 	host_run "$TORPOR" verify "$1"
+}
+
+# snapshot_boot SWAP N PID ANSWER: resume N from the snapshot.
+snapshot_boot()
+{
+	boot resume timeout=300 append="$APPEND"
+	snapshot_session "$1" "$2"
+	[[ $(result svc_pid) == "$3" && $(result answer) == "$4" ]] ||
+		scenario_fail "boot $BOOT: service PID $(result svc_pid) answered '$(result answer)', expected PID $3 and '$4'"
 	echo "# boot $BOOT: resume $2, warm service PID $3 answered at $(ready_at "snapshot session ready") s; clock $(result clock)"
 }
 
@@ -131,9 +151,13 @@ warm_query()
 	cat /tmp/warm/a
 }
 
-stage_snapshot()
+# snapshot_take [OPTION]: with the swap partition active swap and the
+# resume device, a warm service, a marker and a hook, then "torpor
+# snapshot OPTION".  Returns in every session resumed from the snapshot,
+# after checking it.
+snapshot_take()
 {
-	local dev r resumes boot_time
+	local dev r resumes boot_time out pid answer now
 
 	dev=$(disk_dev swap)
 	run swapon "$dev"
@@ -141,23 +165,35 @@ stage_snapshot()
 	block_devno "$dev" >/sys/power/resume ||
 		fail "resume device $dev refused: $(last_torpor_line)"
 	warm_start
-	report answer "$(warm_query 4242)"
+	pid=$(cat /tmp/warm/ready)
+	answer=$(warm_query 4242)
+	report answer "$answer"
 	echo before >/tmp/marker-before
 	mkdir -p /etc/torpor/snapshot.d
 	# shellcheck disable=SC2016 # expanded by the hook
 	printf '#!/bin/sh\necho "$TORPOR_RESUMES" >/tmp/hook-ran\n' >/etc/torpor/snapshot.d/10-mark
 	chmod +x /etc/torpor/snapshot.d/10-mark
 	boot_time=$(date +%s)
-	run torpor snapshot
+	out=$(torpor snapshot "$@" 2>&1) || fail "torpor snapshot $*: $out"
 	# Every boot from the snapshot goes on here, in a fresh session.
 	r=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	report answer "$(warm_query 4242)"
+	now=$(warm_query 4242)
+	report answer "$now"
 	log "snapshot session ready"
 	resumes=$(cat /sys/power/torpor/snapshot_resumes)
 	report resumes "$resumes"
 	report random "$r"
 	report svc_pid "$(cat /tmp/warm/ready)"
 	report clock "$(date)"
+	kill -0 "$pid" || fail "the warm service (PID $pid) is gone"
+	[ "$now" = "$answer" ] ||
+		fail "the warm service answered '$now', before the snapshot '$answer'"
+	# The kernel refuses an active swap partition (stage_refuse): the
+	# tool swaps it off.
+	case $out in
+	*"swapping off $dev: the snapshot keeps it for itself"*"resumed from the snapshot, resume $resumes"*) ;;
+	*) fail "torpor snapshot $* said: '$out'" ;;
+	esac
 	[ "$(cat /tmp/hook-ran)" = "$resumes" ] ||
 		fail "the snapshot hook saw '$(cat /tmp/hook-ran)', resume $resumes"
 	[ "$(date +%s)" -gt "$boot_time" ] || fail "the clock is back at the snapshot's: $(date)"
@@ -174,6 +210,23 @@ stage_snapshot()
 	[ "$(cut -d ' ' -f 3 /sys/power/torpor/room)" = 0 ] ||
 		fail "room '$(cat /sys/power/torpor/room)': the snapshot's area offered to a hibernation"
 	check_kernel_sane
+}
+
+stage_snapshot()
+{
+	snapshot_take
+}
+
+# The guest reboots into the snapshot with the same command line, so this
+# stage runs twice in the one QEMU: the second time it resumes.
+stage_reboot()
+{
+	if torpor inspect "$(disk_dev swap)" >/dev/null 2>&1; then
+		resume_from_swap snapshot
+	fi
+	snapshot_take --reboot
+	grep -q '\[reboot\]' /sys/power/disk ||
+		fail "/sys/power/disk '$(cat /sys/power/disk)' in the snapshot, not reboot"
 }
 
 # On success this does not return: the snapshot's session goes on instead.
@@ -198,13 +251,13 @@ stage_otherkernel()
 	check_kernel_sane
 }
 
-# torpor.snapshot=skip as modprobe would pass it from the command line.
+# torpor.snapshot=skip, from the command line as modprobe would pass it.
 stage_cold()
 {
 	local dev line
 
 	dev=$(disk_dev swap)
-	load_torpor snapshot="$(karg torpor.snapshot)"
+	load_torpor
 	block_devno "$dev" >/sys/power/resume ||
 		fail "resume request failed: $(last_torpor_line)"
 	line=$(dmesg | grep -o 'torpor: snapshot image kept, not resumed: torpor.snapshot=skip') ||
@@ -226,7 +279,7 @@ stage_refuse()
 	mkdir -p /mnt
 	run mount -t ext4 "$data" /mnt
 	# Skipped: the resume device is set without resuming the snapshot.
-	load_torpor snapshot="$(karg torpor.snapshot)"
+	load_torpor
 	block_devno "$dev" >/sys/power/resume || fail "resume request failed"
 	sum=$(dd if="$dev" bs=4096 count=1 2>/dev/null | md5sum)
 	out=$(torpor snapshot 2>&1) && fail "torpor snapshot went on with $data mounted read-write"
@@ -244,6 +297,12 @@ stage_refuse()
 	run umount /mnt
 	run torpor discard "$dev"
 	expect_swap_again "$dev" inactive
+	# torpor snapshot swaps it off; armed by hand, the kernel refuses.
+	echo 1 >/sys/power/torpor/snapshot
+	expect_hibernate_refused -16 "Device or resource busy" \
+		"snapshot refused: resume device $(block_devno "$dev") is active swap"
+	report refused_active "$(dmesg | grep -o 'torpor: snapshot refused.*' | tail -n 1)"
+	expect_swap_again "$dev" active
 	run swapoff "$dev"
 	check_kernel_sane
 }

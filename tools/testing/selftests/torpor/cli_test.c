@@ -2,8 +2,8 @@
 /*
  * The command line: help, version, usage errors, missing devices, status
  * against a stand-in for /sys/power/torpor, offset on files of the file
- * system the tests run on, and hibernate's checks against a stand-in for
- * /sys and /proc (TORPOR_ROOT).
+ * system the tests run on, hibernate's checks against a stand-in for
+ * /sys and /proc (TORPOR_ROOT), and snapshot's in a stand-in root.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
@@ -87,6 +89,7 @@ TEST_F(cli, usage_errors)
 		{ "inspect", "--swap-file", "a", "--offset", "1" },
 		{ "status", "x" }, { "offset" }, { "offset", "a", "b" },
 		{ "offset", "--json", "a" }, { "hibernate", "now" },
+		{ "snapshot", "now" }, { "snapshot", "--reboot", "--force" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
@@ -460,29 +463,40 @@ FIXTURE_VARIANT_ADD(hib, room_unreadable) {
 	.problem = "cannot read /sys/power/torpor/room",
 };
 
-/* Writes root/rel, making its directories; fmt takes the swap file's details. */
-static int put(FIXTURE_DATA(hib) *self, const char *rel, const char *fmt,
-	       unsigned long long off)
+/* Writes text to base/rel, making base and the directories under it. */
+static int put_file(const char *base, const char *rel, const char *text)
 {
-	char path[600], text[1024];
-	struct stat st;
+	char path[600];
 
-	if (stat(self->swapfile, &st))
+	if (mkdir(base, 0755) && errno != EEXIST)
 		return -1;
-	snprintf(path, sizeof(path), "%s/root/%s", self->dir, rel);
-	for (char *p = strchr(path + strlen(self->dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
+	snprintf(path, sizeof(path), "%s/%s", base, rel);
+	for (char *p = strchr(path + strlen(base) + 1, '/'); p; p = strchr(p + 1, '/')) {
 		*p = 0;
 		if (mkdir(path, 0755) && errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
+	return write_file(path, text, strlen(text));
+}
+
+/* Writes root/rel; fmt takes the swap file's details. */
+static int put(FIXTURE_DATA(hib) *self, const char *rel, const char *fmt,
+	       unsigned long long off)
+{
+	char root[300], text[1024];
+	struct stat st;
+
+	if (stat(self->swapfile, &st))
+		return -1;
+	snprintf(root, sizeof(root), "%s/root", self->dir);
 	if (strstr(fmt, "%s") || strstr(fmt, "%1$s"))
 		snprintf(text, sizeof(text), fmt, self->swapfile);
 	else if (strstr(fmt, "%u:%u"))
 		snprintf(text, sizeof(text), fmt, major(st.st_dev), minor(st.st_dev));
 	else
 		snprintf(text, sizeof(text), fmt, off);
-	return write_file(path, text, strlen(text));
+	return put_file(root, rel, text);
 }
 
 /* The kernel's swap_areas, listing the swap file at page @page. */
@@ -627,6 +641,331 @@ TEST_F(hib, trigger)
 		EXPECT_NE(NULL, strstr(self->r.out, "\nresumed\n"));
 	}
 	free(state);
+}
+
+/*
+ * snapshot in a stand-in root: a private mount namespace and, as the
+ * command's root directory, a tmpfs holding /proc, a read-only /usr (for
+ * the hooks' shell and a dynamic build's libraries), hooks and plain
+ * files in place of /sys/power.  Its mount table is known and its writes
+ * land in those files.  Root only.
+ */
+FIXTURE(snap) {
+	char dir[256];
+	char root[300];		/* "" until it is set up */
+	struct result r;
+};
+
+FIXTURE_VARIANT(snap) {
+	const char *file;	/* under the root, replaced with ... */
+	const char *content;	/* ... this (NULL: removed) */
+	const char *problem;	/* stderr, NULL: none */
+	bool in_check;		/* --check says it too */
+	int rw_mounts;		/* block-backed mounts read-write: /mnt0... */
+	bool ro_mount;		/* one read-only, /mnt0 */
+	bool state_dir;		/* /sys/power/state cannot be written */
+};
+
+FIXTURE_VARIANT_ADD(snap, ready) {
+};
+
+FIXTURE_VARIANT_ADD(snap, ro_mount) {
+	.ro_mount = true,
+};
+
+/* One line each, named by the mount table (snap_mount_lines). */
+FIXTURE_VARIANT_ADD(snap, rw_mounts) {
+	.rw_mounts = 2, .in_check = true,
+};
+
+FIXTURE_VARIANT_ADD(snap, not_loaded) {
+	.file = "sys/power/torpor/snapshot", .in_check = true,
+	.problem = "torpor: snapshot: torpor module not loaded, or without snapshot boot (no /sys/power/torpor/snapshot)\n",
+};
+
+FIXTURE_VARIANT_ADD(snap, no_resume_device) {
+	.file = "sys/power/resume", .content = "0:0\n",
+	.problem = "torpor: snapshot: no resume device: boot with resume=DEVICE (a swap partition), or echo MAJ:MIN > /sys/power/resume\n",
+};
+
+FIXTURE_VARIANT_ADD(snap, swap_file) {
+	.file = "sys/power/resume_offset", .content = "8\n",
+	.problem = "torpor: snapshot: resume_offset is 8: a snapshot needs a swap partition, not a swap file\n",
+};
+
+/* The snapshot is disarmed again (snap_untouched). */
+FIXTURE_VARIANT_ADD(snap, state_unwritable) {
+	.state_dir = true,
+	.problem = "torpor: snapshot: no snapshot written: Is a directory (torpor: idle)\n",
+};
+
+static const struct {
+	const char *rel, *text;
+	mode_t mode;
+} snap_files[] = {
+	{ "sys/power/torpor/snapshot", "0\n", 0644 },
+	{ "sys/power/torpor/snapshot_resumes", "3\n", 0444 },
+	{ "sys/power/torpor/status", "idle\n", 0444 },
+	{ "sys/power/resume", "254:0\n", 0644 },
+	{ "sys/power/resume_offset", "0\n", 0644 },
+	{ "sys/power/disk", "[platform] shutdown reboot suspend test_resume\n", 0644 },
+	{ "sys/power/state", "freeze mem disk\n", 0644 },
+	/*
+	 * Out of order whether a directory lists them as made (tmpfs in
+	 * newer kernels) or the other way round; one not executable, one
+	 * failing.
+	 */
+	{ "etc/torpor/snapshot.d/20-b", "#!/bin/sh\necho \"b $TORPOR_RESUMES\" >>/hooks.log\n", 0755 },
+	{ "etc/torpor/snapshot.d/10-a", "#!/bin/sh\necho \"a $TORPOR_RESUMES\" >>/hooks.log\n", 0755 },
+	{ "etc/torpor/snapshot.d/15-off", "#!/bin/sh\necho off >>/hooks.log\n", 0644 },
+	{ "etc/torpor/snapshot.d/30-fails", "#!/bin/sh\nexit 3\n", 0755 },
+	{ "etc/torpor/snapshot.d/40-c", "#!/bin/sh\necho \"c $TORPOR_RESUMES\" >>/hooks.log\n", 0755 },
+	{ "hooks/10-other", "#!/bin/sh\necho \"other $TORPOR_RESUMES\" >>/hooks.log\n", 0755 },
+};
+
+/* A bind mount of the scratch directory's data/ at root/at, read-only or not. */
+static int snap_bind(FIXTURE_DATA(snap) *self, const char *at, bool ro)
+{
+	char src[300], dst[400];
+
+	snprintf(src, sizeof(src), "%s/data", self->dir);
+	snprintf(dst, sizeof(dst), "%s/root/%s", self->dir, at);
+	if ((mkdir(src, 0755) && errno != EEXIST) || mkdir(dst, 0755) ||
+	    mount(src, dst, NULL, MS_BIND, NULL))
+		return -1;
+	return ro ? mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) : 0;
+}
+
+FIXTURE_SETUP(snap)
+{
+	static const char *const links[][2] = {
+		{ "usr/bin", "bin" }, { "usr/lib", "lib" }, { "usr/lib64", "lib64" },
+	};
+	char root[300], path[400];
+
+	ASSERT_EQ(0, scratch_dir(self->dir, sizeof(self->dir)));
+	if (geteuid())
+		SKIP(return, "not root: no mount namespace");
+	if (unshare(CLONE_NEWNS))
+		SKIP(return, "no mount namespace: %s", strerror(errno));
+	if ((variant->rw_mounts || variant->ro_mount) && !on_block_fs(self->dir))
+		SKIP(return, "%s is not on a block device", self->dir);
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	snprintf(root, sizeof(root), "%s/root", self->dir);
+	ASSERT_EQ(0, mkdir(root, 0755));
+	ASSERT_EQ(0, mount("tmpfs", root, "tmpfs", 0, "mode=0755"));
+	for (size_t i = 0; i < ARRAY_SIZE(snap_files); i++) {
+		ASSERT_EQ(0, put_file(root, snap_files[i].rel, snap_files[i].text));
+		snprintf(path, sizeof(path), "%s/%s", root, snap_files[i].rel);
+		ASSERT_EQ(0, chmod(path, snap_files[i].mode));
+	}
+	snprintf(path, sizeof(path), "%s/proc", root);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(0, mount("proc", path, "proc", 0, NULL));
+	snprintf(path, sizeof(path), "%s/usr", root);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(0, mount("/usr", path, NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL));
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, links[i][1]);
+		ASSERT_EQ(0, symlink(links[i][0], path));
+	}
+	for (int i = 0; i < variant->rw_mounts; i++) {
+		snprintf(path, sizeof(path), "mnt%d", i);
+		ASSERT_EQ(0, snap_bind(self, path, false));
+	}
+	if (variant->ro_mount)
+		ASSERT_EQ(0, snap_bind(self, "mnt0", true));
+	snprintf(path, sizeof(path), "%s/%s", root, variant->file ?: "");
+	if (variant->content) {
+		ASSERT_EQ(0, write_file(path, variant->content, strlen(variant->content)));
+	} else if (variant->file) {
+		ASSERT_EQ(0, unlink(path));
+	}
+	if (variant->state_dir) {
+		snprintf(path, sizeof(path), "%s/sys/power/state", root);
+		ASSERT_EQ(0, unlink(path));
+		ASSERT_EQ(0, mkdir(path, 0755));
+	}
+	strcpy(self->root, root);
+}
+
+FIXTURE_TEARDOWN(snap)
+{
+	if (self->root[0])
+		umount2(self->root, MNT_DETACH);
+	scratch_remove(self->dir);
+}
+
+/* The file under the root, "" if there is none. */
+static const char *snap_read(FIXTURE_DATA(snap) *self, const char *rel, char *buf,
+			     size_t len)
+{
+	unsigned char *text;
+	char path[400];
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", self->root, rel);
+	n = read_file(path, &text);
+	snprintf(buf, len, "%.*s", n < 0 ? 0 : (int)n, n < 0 ? "" : (char *)text);
+	free(text);
+	return buf;
+}
+
+/* The refusal of each read-write mount of the variant, as the mount table names it. */
+static void snap_mount_lines(FIXTURE_DATA(snap) *self, int mounts, char *buf, size_t len)
+{
+	char line[1024], src[256], mnt[400], type[64], want[400];
+	FILE *f = fopen("/proc/self/mounts", "re");
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (int i = 0; f && i < mounts; i++) {
+		snprintf(want, sizeof(want), "%s/mnt%d", self->root, i);
+		strcpy(src, "?");
+		strcpy(type, "?");
+		rewind(f);
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "%255s %399s %63s", src, mnt, type) == 3 &&
+			    !strcmp(mnt, want))
+				break;
+		used += snprintf(buf + used, len - used,
+				 "torpor: snapshot: /mnt%d (%s, %s) is mounted read-write: every boot from the snapshot would roll memory back over it; mount -o remount,ro /mnt%d, or unmount it\n",
+				 i, src, type, i);
+	}
+	if (f)
+		fclose(f);
+}
+
+/* What stderr must be for a refusal; NULL if the variant has none. */
+static const char *snap_problem(FIXTURE_DATA(snap) *self,
+				const FIXTURE_VARIANT(snap) *variant, char *buf, size_t len)
+{
+	if (!variant->rw_mounts)
+		return variant->problem;
+	snap_mount_lines(self, variant->rw_mounts, buf, len);
+	return buf;
+}
+
+/*
+ * Nothing selected or triggered, the snapshot not armed: as set up, or
+ * @armed, armed and disarmed again.
+ */
+static void snap_untouched(struct __test_metadata *_metadata, FIXTURE_DATA(snap) *self,
+			   const FIXTURE_VARIANT(snap) *variant, bool armed)
+{
+	char buf[256];
+	const char *unarmed = "0\n";
+
+	if (armed)
+		unarmed = "0";
+	else if (variant->file && !strcmp(variant->file, "sys/power/torpor/snapshot"))
+		unarmed = "";
+	EXPECT_STREQ(unarmed, snap_read(self, "sys/power/torpor/snapshot", buf, sizeof(buf)));
+	EXPECT_STREQ("[platform] shutdown reboot suspend test_resume\n",
+		     snap_read(self, "sys/power/disk", buf, sizeof(buf)));
+	if (!variant->state_dir)
+		EXPECT_STREQ("freeze mem disk\n", snap_read(self, "sys/power/state", buf, sizeof(buf)));
+	EXPECT_STREQ("", snap_read(self, "hooks.log", buf, sizeof(buf)));
+}
+
+TEST_F(snap, check)
+{
+	static const char *const opts[] = { "--check", "-n" };
+	char want[2048];
+	const char *problem;
+
+	if (!self->root[0])
+		return;
+	problem = variant->in_check ? snap_problem(self, variant, want, sizeof(want)) : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+		ASSERT_EQ(0, torpor_run_in(&self->r, self->dir, self->root,
+					   (const char *[]){ "snapshot", opts[i], NULL }));
+		if (problem) {
+			EXPECT_TRUE(exited(&self->r, 1));
+			EXPECT_STREQ(problem, self->r.err);
+			EXPECT_STREQ("", self->r.out);
+		} else {
+			EXPECT_TRUE(exited(&self->r, 0)) TH_LOG("%s", self->r.err);
+			EXPECT_STREQ("ready to snapshot: no block device mounted read-write\n",
+				     self->r.out);
+			EXPECT_STREQ("", self->r.err);
+		}
+		snap_untouched(_metadata, self, variant, false);
+	}
+}
+
+/*
+ * Without --check: armed and "disk" written, only if all is well; then,
+ * as in a session resumed from the snapshot, the hooks in name order.
+ */
+TEST_F(snap, trigger)
+{
+	char want[2048], buf[256];
+	const char *problem;
+
+	if (!self->root[0])
+		return;
+	problem = snap_problem(self, variant, want, sizeof(want));
+	ASSERT_EQ(0, torpor_run_in(&self->r, self->dir, self->root,
+				   (const char *[]){ "snapshot", NULL }));
+	if (problem) {
+		EXPECT_TRUE(exited(&self->r, 1));
+		EXPECT_STREQ(problem, self->r.err);
+		snap_untouched(_metadata, self, variant, variant->state_dir);
+		return;
+	}
+	EXPECT_TRUE(exited(&self->r, 0)) TH_LOG("%s", self->r.err);
+	EXPECT_STREQ("1", snap_read(self, "sys/power/torpor/snapshot", buf, sizeof(buf)));
+	EXPECT_STREQ("disk", snap_read(self, "sys/power/state", buf, sizeof(buf)));
+	EXPECT_STREQ("[platform] shutdown reboot suspend test_resume\n",
+		     snap_read(self, "sys/power/disk", buf, sizeof(buf)));
+	EXPECT_STREQ("resumed from the snapshot, resume 3\n", self->r.out);
+	EXPECT_STREQ("a 3\nb 3\nc 3\n", snap_read(self, "hooks.log", buf, sizeof(buf)));
+	EXPECT_STREQ("torpor: snapshot: hook /etc/torpor/snapshot.d/30-fails failed\n",
+		     self->r.err);
+}
+
+TEST_F(snap, reboot)
+{
+	char want[2048], buf[256];
+	const char *problem;
+
+	if (!self->root[0])
+		return;
+	problem = snap_problem(self, variant, want, sizeof(want));
+	ASSERT_EQ(0, torpor_run_in(&self->r, self->dir, self->root,
+				   (const char *[]){ "snapshot", "--reboot", NULL }));
+	if (problem) {
+		EXPECT_TRUE(exited(&self->r, 1));
+		EXPECT_STREQ(problem, self->r.err);
+		/* Refused before reboot was selected, or the mode put back. */
+		EXPECT_STREQ(variant->state_dir ? "platform" :
+			     "[platform] shutdown reboot suspend test_resume\n",
+			     snap_read(self, "sys/power/disk", buf, sizeof(buf)));
+		return;
+	}
+	EXPECT_TRUE(exited(&self->r, 0)) TH_LOG("%s", self->r.err);
+	EXPECT_STREQ("reboot", snap_read(self, "sys/power/disk", buf, sizeof(buf)));
+	EXPECT_STREQ("disk", snap_read(self, "sys/power/state", buf, sizeof(buf)));
+}
+
+/* TORPOR_SNAPSHOT_HOOKS names another directory. */
+TEST_F(snap, hook_dir)
+{
+	char buf[256];
+
+	if (!self->root[0])
+		return;
+	if (variant->problem || variant->rw_mounts)
+		SKIP(return, "refused before the hooks");
+	setenv("TORPOR_SNAPSHOT_HOOKS", "/hooks", 1);
+	ASSERT_EQ(0, torpor_run_in(&self->r, self->dir, self->root,
+				   (const char *[]){ "snapshot", NULL }));
+	unsetenv("TORPOR_SNAPSHOT_HOOKS");
+	EXPECT_TRUE(exited(&self->r, 0)) TH_LOG("%s", self->r.err);
+	EXPECT_STREQ("other 3\n", snap_read(self, "hooks.log", buf, sizeof(buf)));
+	EXPECT_STREQ("", self->r.err);
 }
 
 TEST_HARNESS_MAIN

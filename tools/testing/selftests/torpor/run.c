@@ -24,22 +24,32 @@ static void slurp(const char *path, char *buf, size_t len)
 		close(fd);
 }
 
-static void child(const char *bin, const char *out, const char *err,
-		  const char *const args[])
+/* The command is opened before the chroot, which need not hold it. */
+static void child(const char *bin, const char *root, const char *out,
+		  const char *err, const char *const args[])
 {
 	const char *argv[32] = { bin };
+	int fd = open(bin, O_RDONLY | O_CLOEXEC);
 	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 	for (int i = 0; args[i] && i < 30; i++)
 		argv[i + 1] = args[i];
-	if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+	if (fd < 0 || o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 		_exit(127);
-	execv(bin, (char *const *)argv);
+	if (root && (chroot(root) || chdir("/")))
+		_exit(127);
+	fexecve(fd, (char *const *)argv, environ);
 	_exit(127);
 }
 
 int torpor_run(struct result *r, const char *dir, const char *const args[])
+{
+	return torpor_run_in(r, dir, NULL, args);
+}
+
+int torpor_run_in(struct result *r, const char *dir, const char *root,
+		  const char *const args[])
 {
 	const char *bin = getenv("TORPOR") ?: TORPOR_DEFAULT;
 	char out[4096], err[4096];
@@ -52,7 +62,7 @@ int torpor_run(struct result *r, const char *dir, const char *const args[])
 	if (pid < 0)
 		return -1;
 	if (!pid)
-		child(bin, out, err, args);
+		child(bin, root, out, err, args);
 	if (waitpid(pid, &r->status, 0) < 0)
 		return -1;
 	slurp(out, r->out, sizeof(r->out));

@@ -16,6 +16,9 @@ struct result {
  * capturing stdout and stderr through files in dir.
  */
 int torpor_run(struct result *r, const char *dir, const char *const args[]);
+/* The same with root (NULL: none) as the command's root directory. */
+int torpor_run_in(struct result *r, const char *dir, const char *root,
+		  const char *const args[]);
 
 /* Makes a private scratch directory; returns its path in buf. */
 int scratch_dir(char *buf, size_t len);
