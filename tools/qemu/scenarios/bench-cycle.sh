@@ -126,6 +126,14 @@ bench_calibrate()
 	echo "# laptop disk: $BENCH_PROFILE"
 }
 
+# QEMU guests running on the host that are not this run's (it has none
+# between its boots): the load that swings a round's times, swsusp's most.
+# A process name has 15 characters: qemu-system-x86_64's is cut short.
+bench_other_guests()
+{
+	pgrep -c -x qemu-system-x86 || true
+}
+
 # A new swap area: zeros and a swap header, as the first hibernation found.
 bench_fresh_swap()
 {
@@ -242,16 +250,19 @@ bench_round()
 	swap=$(disk_path swap)
 	bench_fresh_swap
 	echo "# round $round: $method"
+	fields="others_hib=$(bench_other_guests)"
 	boot hibernate mem="$BENCH_MEM" append="$append" timeout=1200 \
 		drive_opts="$BENCH_DRIVE_OPTS"
 	expect_poweroff
-	fields=$(bench_hibernate_fields "$method")
 	fields="$fields
+$(bench_hibernate_fields "$method")
 disk_bytes=$("$HARNESS/../bench/nonzero-bytes" "$swap")"
 	if [[ $method == torpor ]]; then
 		"$TORPOR" inspect --json "$swap" >"$WORK/inspect-$round.json" ||
 			scenario_fail "torpor inspect $swap: exit $?"
 	fi
+	fields="$fields
+others_res=$(bench_other_guests)"
 	boot resume mem="$BENCH_MEM" append="$append" timeout=1200 \
 		drive_opts="$BENCH_DRIVE_OPTS"
 	expect_pass
