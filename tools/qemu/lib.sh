@@ -11,6 +11,7 @@
 #	disk_path NAME            the disk's image file on the host
 #	boot STAGE [kernel=R] [smp=N] [mem=MIB] [append=ARGS] [timeout=S]
 #	     [cut_on=REGEX [cut_delay=S]] [blkdebug=NAME:CONFIG]
+#	     [drive_opts=OPTS]
 #	                          boot the guest once, running stage_STAGE;
 #	                          with cut_on, QEMU is killed (SIGKILL: a power
 #	                          cut) S seconds (default 0, fractions allowed)
@@ -18,7 +19,9 @@
 #	                          and the boot's OUTCOME is "cut"; with
 #	                          blkdebug, disk NAME goes through QEMU's
 #	                          blkdebug driver with that rule file (errors
-#	                          injected for this boot only)
+#	                          injected for this boot only); drive_opts
+#	                          are more -drive options for every disk
+#	                          (e.g. throttling.bps-read=N)
 #	expect_cut                the last boot was cut (CUT_LINE: the last
 #	                          console line before the cut)
 #	expect_pass               the last boot's stage passed (SKIP skips)
@@ -185,7 +188,7 @@ boot()
 {
 	local stage=$1 kernel=$KERNEL smp=$SMP mem=$MEM append=$APPEND
 	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz names
-	local cut_on='' cut_delay=0 blkdebug='' reboot='' file
+	local cut_on='' cut_delay=0 blkdebug='' drive_opts='' reboot='' file
 
 	shift
 	for opt; do
@@ -198,6 +201,7 @@ boot()
 		cut_on=*) cut_on=${opt#*=} ;;
 		cut_delay=*) cut_delay=${opt#*=} ;;
 		blkdebug=*) blkdebug=${opt#*=} ;;
+		drive_opts=*) drive_opts=${opt#*=} ;;
 		reboot=yes) reboot=yes ;;
 		*) scenario_fail "boot: unknown option '$opt'" ;;
 		esac
@@ -208,7 +212,7 @@ boot()
 	for name in "${DISKS[@]}"; do
 		file=$(disk_path "$name")
 		[[ ${blkdebug%%:*} != "$name" ]] || file=blkdebug:${blkdebug#*:}:$file
-		drives+=(-drive "file=$file,format=raw,if=virtio")
+		drives+=(-drive "file=$file,format=raw,if=virtio${drive_opts:+,$drive_opts}")
 	done
 	names=$(IFS=,; echo "${DISKS[*]}")
 	CUT_ON=$cut_on CUT_DELAY=$cut_delay REBOOT=$reboot \

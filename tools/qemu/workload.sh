@@ -76,7 +76,7 @@ workload_hog_field()
 # status line; ALIVE (a command) fails the stage if memhog has gone.
 workload_wait_hog()
 {
-	local tries=1200
+	local tries=6000
 
 	echo "$WORKLOAD_ANON_MIB" >"$WORKLOAD_DIR/hog.mib"
 	while [ ! -f "$WORKLOAD_DIR/hog.status" ] && [ $tries -gt 0 ]; do
@@ -85,7 +85,7 @@ workload_wait_hog()
 		tries=$((tries - 1))
 	done
 	[ -f "$WORKLOAD_DIR/hog.status" ] ||
-		fail "memhog did not fill $WORKLOAD_ANON_MIB MiB in 120 s"
+		fail "memhog did not fill $WORKLOAD_ANON_MIB MiB in 600 s"
 	workload_hog_field 1 >"$WORKLOAD_DIR/hog.start"
 }
 
@@ -127,14 +127,16 @@ workload_start()
 		/proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 }
 
-# Wait for memhog to finish one full pass begun after this call: its
-# memory was all read back, and it keeps running.
+# Wait for memhog to finish one full pass begun after this call, made
+# without its pauses (SIGUSR1): its memory was all read back, and it keeps
+# running.
 workload_wait_pass()
 {
 	local chunks target tries=3000
 
 	chunks=$((($(cat "$WORKLOAD_DIR/hog.mib") + 3) / 4))
 	target=$(($(workload_hog_field 1) + chunks + 1))
+	kill -USR1 "$(cat "$WORKLOAD_DIR/hog.pid")"
 	while [ "$(workload_hog_field 1)" -lt $target ] && [ $tries -gt 0 ]; do
 		sleep 0.1
 		tries=$((tries - 1))

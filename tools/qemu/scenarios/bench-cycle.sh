@@ -16,31 +16,48 @@
 # hibernation wrote.  Times are the host's clock (console prefixes).
 # Results go to $WORK/bench.tsv, one line of KEY=VALUE per hibernation.
 #
-# ROUNDS (default 3), BENCH_WORKLOAD=w1|w2 (default w1), SMP, APPEND.
+# ROUNDS (default 3), BENCH_WORKLOAD=w1|w2|w3 (default w1), SMP, APPEND,
+# BENCH_DISK=fast|laptop (default fast: the disks as fast as the host's
+# page cache).
 
 BENCH_DATA_DIR=/data
 BENCH_DATA_FILE=$BENCH_DATA_DIR/cache
-BENCH_DATA_MIB=400
+# The laptop profile's SSD, in MB/s (10^6 bytes): an NVMe drive of a
+# current laptop, in sequential reads and writes.
+BENCH_LAPTOP_READ_MBPS=2000
+BENCH_LAPTOP_WRITE_MBPS=1000
 
 plan()
 {
 	local rounds=${ROUNDS:-3} workload=${BENCH_WORKLOAD:-w1} swap_mib=512
-	local methods="torpor swsusp" round method args
+	local methods="torpor swsusp" round method args data_mib=0 anon_mib=4 mem=$MEM
 
-	args="harness.bench_random=64 harness.bench_text=4000000 harness.bench_anon=4"
+	# W3's swap holds what each method pushes out before its snapshot
+	# (torpor above about half of RAM in use, swsusp down to 2/5 of RAM)
+	# and then its image: about all of the memory in use, plus a margin.
 	case $workload in
 	w1) ;;
-	w2) swap_mib=1024 ;;
-	*) scenario_fail "BENCH_WORKLOAD=$workload: not w1 or w2" ;;
+	w2) swap_mib=1024 data_mib=400 ;;
+	w3) mem=4096 swap_mib=5120 data_mib=512 anon_mib=2800 ;;
+	*) scenario_fail "BENCH_WORKLOAD=$workload: not w1, w2 or w3" ;;
 	esac
+	args="harness.bench_random=64 harness.bench_text=4000000 harness.bench_anon=$anon_mib"
 	[[ $KERNEL == "$KVER_61" || ${BENCH_LZ4:-1} == 0 ]] || methods="$methods swsusp-lz4"
 	BENCH_SWAP_MIB=$swap_mib
+	BENCH_MEM=$mem
 	disk swap "$swap_mib" swap
-	if [[ $workload == w2 ]]; then
-		bench_data_disk
+	if [[ $data_mib -gt 0 ]]; then
+		bench_data_disk "$data_mib"
 		args="$args harness.bench_data=1"
 	fi
 	bench_initrd
+	BENCH_PROFILE="disk=${BENCH_DISK:-fast}"
+	BENCH_DRIVE_OPTS=
+	case ${BENCH_DISK:-fast} in
+	fast) ;;
+	laptop) bench_calibrate ;;
+	*) scenario_fail "BENCH_DISK=$BENCH_DISK: not fast or laptop" ;;
+	esac
 	: >"$WORK/bench.tsv"
 	for round in $(seq 1 "$rounds"); do
 		for method in $methods; do
@@ -49,14 +66,16 @@ plan()
 	done
 }
 
-# The W2 disk: ext4 holding one file of random data, made on the host.
+# bench_data_disk MIB: the W2 and W3 disk, ext4 holding one file of MIB
+# MiB of random data and its MD5, made on the host.
 bench_data_disk()
 {
-	local dir=$WORK/data.d
+	local mib=$1 dir=$WORK/data.d name=${BENCH_DATA_FILE##*/}
 
-	disk data $((BENCH_DATA_MIB + 112))
+	disk data $((mib + 112))
 	mkdir -p "$dir"
-	head -c "${BENCH_DATA_MIB}M" /dev/urandom >"$dir/${BENCH_DATA_FILE##*/}"
+	head -c "${mib}M" /dev/urandom >"$dir/$name"
+	(cd "$dir" && md5sum "$name" >"$name.md5")
 	host_run mkfs.ext4 -q -F -d "$dir" "$(disk_path data)"
 	rm -rf "$dir"
 }
@@ -77,6 +96,42 @@ bench_initrd()
 		install_modules "$extra" "$KERNEL" >"$extra/etc/harness/bench-lz4"
 	(cd "$extra" && find . | LC_ALL=C sort |
 		cpio -o -H newc -R 0:0 --quiet) >>"$initrd"
+}
+
+# bench_laptop_bps MBPS: the throttle in bytes/s that gives the slowed
+# guest a disk of MBPS.
+bench_laptop_bps()
+{
+	awk -v mbps="$1" -v slow="$BENCH_SLOWDOWN" 'BEGIN { printf "%d", mbps * 1e6 / slow }'
+}
+
+# The laptop profile: the same LZ4 loop (cpuspeed) on the host and in a
+# guest booted for it, at the moment of the run, says how much slower the
+# emulated CPU is; the laptop SSD's bandwidth is divided by that, so that
+# the disk keeps its speed relative to the CPU.
+bench_calibrate()
+{
+	local host guest
+
+	helper_build cpuspeed
+	host=$("$BUILD/qemu/cpuspeed")
+	boot calibrate mem="$BENCH_MEM" timeout=300
+	expect_pass
+	guest=$(result cpuspeed)
+	BENCH_SLOWDOWN=$(awk -v h="$host" -v g="$guest" 'BEGIN { printf "%.1f", h / g }')
+	BENCH_DRIVE_OPTS="throttling.bps-read=$(bench_laptop_bps $BENCH_LAPTOP_READ_MBPS)"
+	BENCH_DRIVE_OPTS="$BENCH_DRIVE_OPTS,throttling.bps-write=$(bench_laptop_bps $BENCH_LAPTOP_WRITE_MBPS)"
+	BENCH_PROFILE="$BENCH_PROFILE cpu_host_mbps=$host cpu_guest_mbps=$guest slowdown=$BENCH_SLOWDOWN"
+	BENCH_PROFILE="$BENCH_PROFILE $(echo "$BENCH_DRIVE_OPTS" | tr , ' ' | sed 's/throttling\.//g')"
+	echo "# laptop disk: $BENCH_PROFILE"
+}
+
+# QEMU guests running on the host that are not this run's (it has none
+# between its boots): the load that swings a round's times, swsusp's most.
+# A process name has 15 characters: qemu-system-x86_64's is cut short.
+bench_other_guests()
+{
+	pgrep -c -x qemu-system-x86 || true
 }
 
 # A new swap area: zeros and a swap header, as the first hibernation found.
@@ -103,6 +158,13 @@ bench_at()
 bench_kmsg()
 {
 	sed -n "s/^\[ *[0-9.]*\] \[ *[0-9.]*\] \($1.*\)/\1/p" "$LOG" | head -n 1
+}
+
+# bench_said PATTERN: the first line of the last boot's guest harness
+# matching PATTERN (a sed regexp), without its timestamp.
+bench_said()
+{
+	sed -n "s/^\[ *[0-9.]*\] harness: \($1.*\)/\1/p" "$LOG" | head -n 1
 }
 
 # bench_num TEXT REGEXP: the number REGEXP's first group finds in TEXT.
@@ -160,11 +222,18 @@ bench_resume_fields()
 	echo "t_reread_start=$(bench_at 'bench: reread start')"
 	echo "t_reread_done=$(bench_at 'bench: reread done')"
 	echo "t_verified=$(bench_at 'bench: verified')"
+	line=$(bench_said 'bench: swapped out')
+	echo "swapped_out=$(bench_num "$line" 'swapped out \([0-9]*\) pages')"
+	line=$(bench_said 'bench: verified')
+	echo "swapped_in=$(bench_num "$line" '(\([0-9]*\) pages swapped in')"
 	if [[ $method == torpor ]]; then
 		echo "t_load_start=$(bench_at 'torpor: resuming image of')"
 		line=$(bench_kmsg 'torpor: image loaded in')
 		echo "t_loaded=$(bench_at 'torpor: image loaded in')"
 		echo "load_ms=$(bench_num "$line" 'loaded in \([0-9]*\) ms')"
+		line=$(bench_kmsg 'torpor: resumed: image loaded in')
+		echo "t_woken=$(bench_at 'torpor: resumed: image loaded in')"
+		echo "handover_ms=$(bench_num "$line" 'handed over in \([0-9]*\) ms')"
 	else
 		echo "t_load_start=$(bench_at 'PM: .*Loading .*image data')"
 		echo "t_loaded=$(bench_at 'PM: .*Image loading done')"
@@ -181,22 +250,27 @@ bench_round()
 	swap=$(disk_path swap)
 	bench_fresh_swap
 	echo "# round $round: $method"
-	boot hibernate append="$append" timeout=600
+	fields="others_hib=$(bench_other_guests)"
+	boot hibernate mem="$BENCH_MEM" append="$append" timeout=1200 \
+		drive_opts="$BENCH_DRIVE_OPTS"
 	expect_poweroff
-	fields=$(bench_hibernate_fields "$method")
 	fields="$fields
+$(bench_hibernate_fields "$method")
 disk_bytes=$("$HARNESS/../bench/nonzero-bytes" "$swap")"
 	if [[ $method == torpor ]]; then
 		"$TORPOR" inspect --json "$swap" >"$WORK/inspect-$round.json" ||
 			scenario_fail "torpor inspect $swap: exit $?"
 	fi
-	boot resume append="$append" timeout=600
+	fields="$fields
+others_res=$(bench_other_guests)"
+	boot resume mem="$BENCH_MEM" append="$append" timeout=1200 \
+		drive_opts="$BENCH_DRIVE_OPTS"
 	expect_pass
 	fields="$fields
 $(bench_resume_fields "$method")"
 	{
-		printf 'kernel=%s workload=%s smp=%s round=%s method=%s ' \
-			"$KERNEL" "$workload" "$SMP" "$round" "$method"
+		printf 'kernel=%s workload=%s smp=%s round=%s method=%s %s ' \
+			"$KERNEL" "$workload" "$SMP" "$round" "$method" "$BENCH_PROFILE"
 		echo "$fields" | tr '\n' ' ' | sed 's/ *$//'
 		echo
 	} | sed 's/  */ /g' >>"$WORK/bench.tsv"
@@ -204,6 +278,11 @@ $(bench_resume_fields "$method")"
 }
 
 # --- guest side ---
+
+stage_calibrate()
+{
+	report cpuspeed "$(cpuspeed)"
+}
 
 # swsusp-lz4 needs the crypto API's lz4 before it hibernates or resumes.
 bench_lz4()
@@ -236,7 +315,26 @@ bench_setup()
 	echo shutdown >/sys/power/disk
 }
 
-# W2: the data file read into the page cache.
+# bench_vmstat NAME: the counter NAME of /proc/vmstat.
+bench_vmstat()
+{
+	sed -n "s/^$1 //p" /proc/vmstat
+}
+
+# The workload's data disk, if it has one: its file read again from the
+# page cache (or the disk, where it was dropped) and checked.
+bench_check_data()
+{
+	if karg harness.bench_data >/dev/null; then
+		log "bench: reread start"
+		cat "$BENCH_DATA_FILE" >/dev/null
+		log "bench: reread done"
+		(cd "$BENCH_DATA_DIR" && md5sum -c "${BENCH_DATA_FILE##*/}.md5" >/dev/null) ||
+			fail "$BENCH_DATA_FILE changed across the hibernation"
+	fi
+}
+
+# W2 and W3: the data file read into the page cache.
 bench_read_data()
 {
 	harness_load_modules "$HARNESS_DIR/bench-ext4"
@@ -266,7 +364,7 @@ bench_wait_running()
 # shellcheck disable=SC2034 # the WORKLOAD_* sizes are workload_start's
 stage_hibernate()
 {
-	local dev hog
+	local dev hog swapped
 
 	dev=$(disk_dev swap)
 	WORKLOAD_RANDOM_MIB=$(karg harness.bench_random)
@@ -279,19 +377,19 @@ stage_hibernate()
 		tr -s ' ' | tr '\n' ' ')"
 	hog=$(workload_hog_field 1)
 	sync
+	swapped=$(bench_vmstat pswpout)
 	log "bench: hibernating ($(karg harness.bench_method))"
 	echo disk >/sys/power/state ||
 		fail "echo disk failed: $(dmesg | grep -E 'torpor:|PM:' | tail -n 1)"
 	log "bench: resumed"
+	# The counters are the snapshot's: what went out before it.
+	log "bench: swapped out $(($(bench_vmstat pswpout) - swapped)) pages while hibernating"
+	swapped=$(bench_vmstat pswpin)
 	bench_wait_running "$hog"
 	log "bench: running"
-	if karg harness.bench_data >/dev/null; then
-		log "bench: reread start"
-		cat "$BENCH_DATA_FILE" >/dev/null
-		log "bench: reread done"
-	fi
+	bench_check_data
 	workload_check
-	log "bench: verified"
+	log "bench: verified ($(($(bench_vmstat pswpin) - swapped)) pages swapped in)"
 }
 
 # On success this never returns: the image's stage goes on.  Each method
