@@ -65,6 +65,7 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 	if (q->restored) {
 		torpor_arch_restored();
 		torpor_verify_restored(torpor_arch_ctx.boot_verify);
+		torpor_snapshot_check_copies();
 		/* A wakeup count written before hibernation means nothing now. */
 		events_check_enabled = false;
 		torpor_scrub_free();
@@ -97,6 +98,7 @@ static void torpor_log_resumed(void)
 	pr_info("resumed: image loaded in %llu ms, handed over in %llu ms\n",
 		div_u64(load, NSEC_PER_MSEC), div_u64(restore, NSEC_PER_MSEC));
 	torpor_verify_report();
+	torpor_snapshot_report_copies();
 }
 
 /*

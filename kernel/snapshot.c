@@ -541,6 +541,57 @@ static void torpor_check_memmap(void)
 	}
 }
 
+/*
+ * torpor.verify=1, right after a restore: the copies are still this
+ * kernel's allocations, listed and none of them free.
+ */
+static struct {
+	unsigned long seen, bad, pfn;
+	const char *why;
+} torpor_copies_check;
+
+void torpor_snapshot_check_copies(void)
+{
+	struct list_head *pos;
+
+	memset(&torpor_copies_check, 0, sizeof(torpor_copies_check));
+	if (!torpor_verify_on())
+		return;
+	for (pos = snap.copies.next; pos != &snap.copies; pos = pos->next) {
+		struct page *page = list_entry(pos, struct page, lru);
+		const char *why = NULL;
+
+		torpor_copies_check.seen++;
+		if (pos->next->prev != pos)
+			why = "list broken after it";
+		else if (PageBuddy(page))
+			why = "free in the buddy allocator";
+		else if (page_ref_count(page) != 1)
+			why = "reference count not 1";
+		if (!why)
+			continue;
+		if (!torpor_copies_check.bad++) {
+			torpor_copies_check.pfn = page_to_pfn(page);
+			torpor_copies_check.why = why;
+		}
+		if (pos->next->prev != pos)
+			break;
+	}
+}
+
+void torpor_snapshot_report_copies(void)
+{
+	const typeof(torpor_copies_check) *c = &torpor_copies_check;
+
+	if (!c->seen)
+		return;
+	if (c->bad)
+		pr_err("verify: %lu of %lu copies wrong after the restore, the first at frame %#lx: %s\n",
+		       c->bad, c->seen, c->pfn, c->why);
+	else
+		pr_info("verify: all %lu copies intact after the restore\n", c->seen);
+}
+
 void torpor_snapshot_report_memmap(void)
 {
 	const typeof(torpor_memmap_check) *c = &torpor_memmap_check;

@@ -43,6 +43,8 @@ void torpor_snapshot_set_image_size(unsigned long bytes);
 void torpor_snapshot_room(struct torpor_snapshot_room *room);
 int torpor_snapshot_check_room(void);
 void torpor_snapshot_report_memmap(void);
+void torpor_snapshot_check_copies(void);
+void torpor_snapshot_report_copies(void);
 void torpor_snapshot_counts(struct torpor_snapshot_counts *counts);
 
 void torpor_snapshot_iter_start(struct torpor_snapshot_iter *it);
