@@ -74,6 +74,11 @@ static struct torpor_verify_page *torpor_verify_add(struct torpor_place *pl,
 	return p;
 }
 
+bool torpor_verify_on(void)
+{
+	return verify;
+}
+
 /**
  * torpor_verify_build - list every frame with what the restore puts there
  * @pl: placement, loaded
@@ -83,11 +88,6 @@ static struct torpor_verify_page *torpor_verify_add(struct torpor_place *pl,
  * Return: the list's physical address, 0 when verification is off or
  * memory ran out (the resume goes on unverified then).
  */
-bool torpor_verify_on(void)
-{
-	return verify;
-}
-
 u64 torpor_verify_build(struct torpor_place *pl,
 			const struct torpor_extent *ext, u64 n)
 {
