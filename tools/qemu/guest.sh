@@ -348,6 +348,23 @@ check_fresh_memory()
 	report fresh_memory "$out"
 }
 
+# check_restore_verified: with torpor.verify=1 (Documentation/module.rst)
+# the resumed kernel checked every frame it restored, right after the
+# landing, and found each as the boot kernel loaded it: its report
+# follows the last resume's line.
+check_restore_verified()
+{
+	local last
+
+	[ "$(karg torpor.verify)" = 1 ] || return 0
+	last=$(dmesg | grep -e 'torpor: resumed:' -e 'torpor: verify: ' | grep -A 1 'torpor: resumed:' | tail -n 1)
+	case $last in
+	*'torpor: verify: all '*' restored frames hold what the boot kernel loaded'*) ;;
+	*) fail "restore not verified: '${last#*] }'" ;;
+	esac
+	report verified "${last#*verify: }"
+}
+
 # check_dmesg_clean: no torpor error and no kernel warning, BUG or oops.
 check_dmesg_clean()
 {
