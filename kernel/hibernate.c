@@ -75,9 +75,9 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 
 static void torpor_log_snapshot(void)
 {
-	torpor_snapshot_report_memmap();
 	struct torpor_snapshot_counts c;
 
+	torpor_snapshot_report_memmap();
 	torpor_snapshot_counts(&c);
 	pr_info("snapshot: %lu pages saved (%lu free, %lu own, %lu not saveable, %lu copies set aside) in %llu ms\n",
 		c.saved, c.free, c.own, c.skipped, c.copies,

@@ -559,10 +559,11 @@ void torpor_snapshot_check_copies(void)
 		return;
 	for (pos = snap.copies.next; pos != &snap.copies; pos = pos->next) {
 		struct page *page = list_entry(pos, struct page, lru);
+		bool broken = pos->next->prev != pos;
 		const char *why = NULL;
 
 		torpor_copies_check.seen++;
-		if (pos->next->prev != pos)
+		if (broken)
 			why = "list broken after it";
 		else if (PageBuddy(page))
 			why = "free in the buddy allocator";
@@ -574,7 +575,7 @@ void torpor_snapshot_check_copies(void)
 			torpor_copies_check.pfn = page_to_pfn(page);
 			torpor_copies_check.why = why;
 		}
-		if (pos->next->prev != pos)
+		if (broken)
 			break;
 	}
 }
