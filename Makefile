@@ -314,10 +314,8 @@ endef
 
 # The laptop guests report RCU stalls in clear_page_erms while they boot
 # (dm-crypt's and udev workers' page allocations, before torpor does
-# anything) in 3 of 9 runs on a host loaded by other QEMU runs, and with
-# 6.1 the resumed kernel's memory map is now and then corrupted after the
-# hand-over, an open defect (Documentation/testing.rst, Timing):
-# check-system only until both are understood.
+# anything) in 3 of 9 runs on a host loaded by other QEMU runs:
+# check-system only until that is understood (Documentation/testing.rst).
 define laptop_groups
 	$(call check_group,laptop-image,$(SYSTEM_IMAGE) tools/system/laptop >$(CHECK)/laptop-image.dir)
 	$(call check_group,laptop-hibernate-$(KVER_61),$(LAPTOP_RUN) hibernate $(KVER_61) PROFILE=laptop TAG=laptop)

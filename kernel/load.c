@@ -96,17 +96,6 @@ static void torpor_ram_check_range(unsigned long start, unsigned long end,
 	c->end = end;
 }
 
-/*
- * The copy home goes through the frames' struct pages, and the kernel's
- * own resume takes only frames its zones span: RAM this boot left out of
- * its memory map (frame 0, which x86 keeps from the BIOS; mem=,
- * memmap=) is refused.
- */
-static bool torpor_frame_mapped(unsigned long pfn)
-{
-	return pfn_valid(pfn) && zone_spans_pfn(page_zone(pfn_to_page(pfn)), pfn);
-}
-
 static bool torpor_index_pages(const struct torpor_extent *ext, u64 n,
 			       struct torpor_ram_check *c)
 {
@@ -115,7 +104,7 @@ static bool torpor_index_pages(const struct torpor_extent *ext, u64 n,
 		u64 end = pfn + le32_to_cpu(ext[c->i].count);
 
 		for (c->bad = pfn; c->bad < end; c->bad++)
-			if (!torpor_frame_mapped(c->bad))
+			if (!torpor_ram_frame_mapped(c->bad))
 				return false;
 	}
 	return true;

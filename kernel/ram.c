@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The RAM map: this machine's System RAM ranges, from the resource tree,
- * which the snapshot saves, and the firmware's RAM ranges, which the
- * writer records in the header and resume compares: an image written on
- * a different map would have frames that do not exist here or mean
+ * The RAM map: the firmware's RAM ranges, which the snapshot saves from,
+ * the writer records in the header and resume compares: an image written
+ * on a different map would have frames that do not exist here or mean
  * something else.  The firmware's, not this boot's System RAM: each boot
  * reserves small parts of RAM for itself in places that vary from boot
  * to boot (the EFI tables a UEFI firmware hands over), which the image
- * kernel's pages may overwrite as the kernel's own resume does.
+ * kernel's pages may overwrite as the kernel's own resume does.  And a
+ * boot may reserve them after its own early allocations went there: 6.1
+ * keeps UEFI's boot logo (BGRT) as reserved once the memory map may
+ * already sit on it, so System RAM would leave part of the memory map out
+ * of the image.
  */
 #include <linux/ioport.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/pfn.h>
 
 #include "arch.h"
@@ -33,12 +37,8 @@ static int torpor_ram_resource(struct resource *res, void *data)
 	return 0;
 }
 
-/**
- * torpor_ram_walk - call @fn for each System RAM range, in ascending order
- * @fn: called with the range's first and end (exclusive) page frame
- * @arg: passed on to @fn
- */
-void torpor_ram_walk(torpor_ram_range_fn fn, void *arg)
+/* Each System RAM range of the resource tree, in ascending order. */
+static void torpor_ram_walk(torpor_ram_range_fn fn, void *arg)
 {
 	struct torpor_ram_walk_arg walk = { .fn = fn, .arg = arg };
 
@@ -78,12 +78,26 @@ void torpor_ram_firmware_walk(torpor_ram_range_fn fn, void *arg)
 }
 
 /**
+ * torpor_ram_frame_mapped - is @pfn in this boot's memory map?
+ * @pfn: a frame of the firmware's RAM
+ *
+ * The copy home goes through the frames' struct pages, and the kernel's
+ * own hibernation takes only frames its zones span: RAM this boot left out
+ * of its memory map (frame 0, which x86 keeps from the BIOS; mem=,
+ * memmap=) is neither saved nor restored.
+ */
+bool torpor_ram_frame_mapped(unsigned long pfn)
+{
+	return pfn_valid(pfn) && zone_spans_pfn(page_zone(pfn_to_page(pfn)), pfn);
+}
+
+/**
  * torpor_ram_map - describe this machine's RAM
  * @ranges: number of the firmware's RAM ranges
  * @pages: page frames in them
  * @fingerprint: crc32c over their (start, end) pfn pairs, end exclusive,
  *	each a __le64, in ascending order
- * @max_pfn: end of this boot's highest System RAM range
+ * @max_pfn: end of the highest RAM range, the firmware's or this boot's
  */
 void torpor_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint, u64 *max_pfn)
 {
@@ -94,5 +108,5 @@ void torpor_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint, u64 *max_pfn)
 	*ranges = fw.ranges;
 	*pages = fw.pages;
 	*fingerprint = ~fw.crc;
-	*max_pfn = sys.max_pfn;
+	*max_pfn = max(fw.max_pfn, sys.max_pfn);
 }

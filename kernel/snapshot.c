@@ -2,7 +2,7 @@
 /*
  * The snapshot: which page frames go into the image, and their copy.
  *
- * Frames are tracked in plain bitmaps over [0, max_pfn) of System RAM.
+ * Frames are tracked in plain bitmaps over [0, max_pfn) of RAM.
  * Copy pages are set aside before devices are frozen, when memory can
  * still be reclaimed; the copy itself runs on one CPU with interrupts off,
  * so nothing changes under it.  The i-th saved frame, in ascending order,
@@ -113,8 +113,8 @@ static enum torpor_frame torpor_classify(unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
 
-	if (!page || PageOffline(page) || page_is_guard(page) ||
-	    torpor_pfn_nosave(pfn))
+	if (!page || !torpor_ram_frame_mapped(pfn) || PageOffline(page) ||
+	    page_is_guard(page) || torpor_pfn_nosave(pfn))
 		return TORPOR_FRAME_SKIP;
 	if (torpor_pfn_own(pfn))
 		return TORPOR_FRAME_OWN;
@@ -141,7 +141,7 @@ static unsigned long torpor_estimate_saveable(void)
 	unsigned long free;
 
 	drain_all_pages(NULL);
-	torpor_ram_walk(torpor_count_range, &candidates);
+	torpor_ram_firmware_walk(torpor_count_range, &candidates);
 	free = global_zone_page_state(NR_FREE_PAGES);
 	return candidates > free ? candidates - free : 0;
 }
@@ -418,7 +418,7 @@ static void torpor_mark_range(unsigned long start, unsigned long end,
 	struct torpor_snapshot_counts *counts = arg;
 	unsigned long pfn;
 
-	for (pfn = start; pfn < end; pfn++) {
+	for (pfn = start; pfn < min(end, snap.max_pfn); pfn++) {
 		if (!(pfn % TORPOR_WATCHDOG_PAGES))
 			touch_nmi_watchdog();
 		switch (torpor_classify(pfn)) {
@@ -512,8 +512,9 @@ static void torpor_copy_frames(void)
 }
 
 /*
- * torpor.verify=1: the struct pages of every saved frame must be saved
- * too, or the restored kernel meets the boot kernel's in their place.
+ * torpor.verify=1: the struct pages of every frame in the memory map,
+ * saved, free or a copy, must be saved too, or the restored kernel meets
+ * the boot kernel's data in their place (its free lists, the copies list).
  */
 static struct {
 	unsigned long missing, pfn[4], map_pfn[4];
@@ -526,7 +527,9 @@ static void torpor_check_memmap(void)
 	memset(&torpor_memmap_check, 0, sizeof(torpor_memmap_check));
 	if (!torpor_verify_on())
 		return;
-	for_each_set_bit(pfn, snap.saved, snap.max_pfn) {
+	for (pfn = 0; pfn < snap.max_pfn; pfn++) {
+		if (!pfn_to_online_page(pfn) || !torpor_ram_frame_mapped(pfn))
+			continue;
 		map_pfn = PHYS_PFN(slow_virt_to_phys(pfn_to_page(pfn)));
 		if (map_pfn == last)
 			continue;
@@ -629,7 +632,7 @@ int torpor_snapshot_copy(void)
 	torpor_bits_zero(snap.saved, snap.max_pfn);
 	memset(counts, 0, sizeof(*counts));
 	counts->copies = snap.nr_copies;
-	torpor_ram_walk(torpor_mark_range, counts);
+	torpor_ram_firmware_walk(torpor_mark_range, counts);
 	torpor_snapshot_walk_free(torpor_unmark_free, &counts->free);
 	counts->saved = torpor_bits_weight(snap.saved, snap.max_pfn);
 	torpor_check_memmap();
