@@ -8,9 +8,10 @@
  * to boot (the EFI tables a UEFI firmware hands over), which the image
  * kernel's pages may overwrite as the kernel's own resume does.  And a
  * boot may reserve them after its own early allocations went there: 6.1
- * keeps UEFI's boot logo (BGRT) as reserved once the memory map may
- * already sit on it, so System RAM would leave part of the memory map out
- * of the image.
+ * turns EFI boot-services data it keeps (efi_mem_reserve(), the boot
+ * logo of the laptop guest's firmware) into reserved ranges after the
+ * memory map may already sit on it, so System RAM would leave part of
+ * the memory map out of the image.
  */
 #include <linux/ioport.h>
 #include <linux/minmax.h>
