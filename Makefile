@@ -278,6 +278,7 @@ check:
 	$(call check_group,fuzz,$(MAKE) --no-print-directory -C userspace BUILD=$(BUILD) FUZZ_TIME=60 fuzz)
 	$(call scenario_groups,check)
 	$(system_groups)
+	$(laptop_groups)
 	$(check_end)
 
 # The QEMU groups of check and check-faults, as the scenarios register
@@ -291,10 +292,6 @@ check-list:
 # resuming, systemctl hybrid-sleep woken from RAM, and systemctl hibernate
 # refused under lockdown=integrity.  About 2 minutes a scenario,
 # 11 in all with the guest built from scratch (cached in build/system/).
-# check-system adds the laptop (PROFILE=laptop: UEFI, NVMe, encrypted
-# LVM), built on that guest: systemctl hibernate, lid close, hybrid sleep
-# woken and losing power, and suspend-then-hibernate, each with both
-# kernels.
 SYSTEM_RUN := tools/system/run
 # Every group tests the image the first one built, even if the sources
 # change meanwhile.
@@ -312,14 +309,16 @@ define system_groups
 	$(call check_group,system-lockdown-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) lockdown $(KVER_612))
 endef
 
-# The laptop guests report RCU stalls in clear_page_erms while they boot
-# (dm-crypt's and udev workers' page allocations, before torpor does
-# anything) in 3 of 9 runs on a host loaded by other QEMU runs:
-# check-system only until that is understood (Documentation/testing.rst).
+# The laptop (PROFILE=laptop: UEFI, NVMe, encrypted LVM), built on the
+# system guest: make check hibernates it once with each kernel, about 9
+# minutes to build and 5 a run; check-system adds lid close, hybrid sleep
+# woken and losing power, and suspend-then-hibernate, with both kernels.
 define laptop_groups
 	$(call check_group,laptop-image,$(SYSTEM_IMAGE) tools/system/laptop >$(CHECK)/laptop-image.dir)
 	$(call check_group,laptop-hibernate-$(KVER_61),$(LAPTOP_RUN) hibernate $(KVER_61) PROFILE=laptop TAG=laptop)
 	$(call check_group,laptop-hibernate-$(KVER_612),$(LAPTOP_RUN) hibernate $(KVER_612) PROFILE=laptop TAG=laptop)
+endef
+define laptop_more_groups
 	$(call check_group,laptop-lid-$(KVER_61),$(LAPTOP_RUN) lid $(KVER_61) PROFILE=laptop TAG=laptop)
 	$(call check_group,laptop-hybrid-$(KVER_61),$(LAPTOP_RUN) hybrid $(KVER_61) PROFILE=laptop TAG=laptop)
 	$(call check_group,laptop-hybrid-powerloss-$(KVER_61),$(LAPTOP_RUN) hybrid $(KVER_61) PROFILE=laptop POWER_LOSS=1 TAG=laptop-powerloss)
@@ -346,6 +345,7 @@ check-system: tool
 	$(check_begin)
 	$(system_groups)
 	$(laptop_groups)
+	$(laptop_more_groups)
 	$(system_dracut_groups)
 	$(check_end)
 
