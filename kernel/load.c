@@ -114,7 +114,7 @@ static int torpor_index_ram(const struct torpor_extent *ext, u64 n)
 {
 	struct torpor_ram_check c = { .ext = ext, .n = n };
 
-	torpor_ram_firmware_walk(torpor_ram_check_range, &c);
+	torpor_ram_walk(torpor_ram_check_range, &c);
 	torpor_ram_check_run(&c);
 	if (!c.failed && c.i < n) {
 		c.failed = true;

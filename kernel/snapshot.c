@@ -141,7 +141,7 @@ static unsigned long torpor_estimate_saveable(void)
 	unsigned long free;
 
 	drain_all_pages(NULL);
-	torpor_ram_firmware_walk(torpor_count_range, &candidates);
+	torpor_ram_walk(torpor_count_range, &candidates);
 	free = global_zone_page_state(NR_FREE_PAGES);
 	return candidates > free ? candidates - free : 0;
 }
@@ -607,7 +607,7 @@ void torpor_snapshot_report_memmap(void)
 		       c->map_pfn[i] >= snap.max_pfn ? "beyond max_pfn" :
 		       torpor_pfn_own(c->map_pfn[i]) ? "own" :
 		       torpor_classify(c->map_pfn[i]) == TORPOR_FRAME_SKIP ? "not saveable" :
-		       "free or not System RAM");
+		       "free or not RAM");
 	if (c->missing)
 		pr_err("verify: %lu memory map frames not saved\n", c->missing);
 }
@@ -632,7 +632,7 @@ int torpor_snapshot_copy(void)
 	torpor_bits_zero(snap.saved, snap.max_pfn);
 	memset(counts, 0, sizeof(*counts));
 	counts->copies = snap.nr_copies;
-	torpor_ram_firmware_walk(torpor_mark_range, counts);
+	torpor_ram_walk(torpor_mark_range, counts);
 	torpor_snapshot_walk_free(torpor_unmark_free, &counts->free);
 	counts->saved = torpor_bits_weight(snap.saved, snap.max_pfn);
 	torpor_check_memmap();

@@ -49,7 +49,9 @@
 # 4,cores=2,threads=2) CPU=max (QEMU's -cpu) MEM=1024 TIMEOUT=150
 # APPEND= TRACE= MODULE_DIR=build (torpor.ko from MODULE_DIR/<release>/)
 # TAG= (names a variant of a run: its directory gets "-TAG", its KTAP line
-# the tag).
+# the tag) DIMM= (MiB of RAM on a DIMM plugged in at start, which is not in
+# the firmware's RAM map: the guest's ACPI brings it online as hotplugged
+# System RAM, with memhp_default_state=online).
 
 ROOT=$(cd "$HARNESS/../.." && pwd)
 BUILD=$ROOT/build
@@ -66,6 +68,7 @@ TIMEOUT=150
 APPEND=
 TRACE=
 TAG=
+DIMM=
 MODULE_DIR=$BUILD
 TORPOR=$BUILD/torpor
 
@@ -241,13 +244,19 @@ qemu_run()
 	local classify=$1 stage=$2 kernel=$3 smp=$4 mem=$5 timeout=$6
 	local cmdline="$7${TRACE:+ harness.trace=1}${8:+ $8}" start rc attempt cutter
 	local feeder input=/dev/null kernel_args=() no_reboot=(-no-reboot)
+	local memory=$mem dimm=()
 
 	[[ -z $7 ]] || kernel_args=(-append "$cmdline")
+	if [[ -n $DIMM ]]; then
+		memory="$mem,slots=1,maxmem=$((mem + DIMM))M"
+		dimm=(-object "memory-backend-ram,id=dimm,size=${DIMM}M"
+		      -device pc-dimm,memdev=dimm)
+	fi
 	[[ ${REBOOT:-} != yes ]] || no_reboot=()
 	shift 8
 	BOOT=$((BOOT + 1))
 	LOG=$WORK/boot$BOOT.log
-	echo "# boot $BOOT: stage $stage on $kernel, $smp CPUs, $mem MiB"
+	echo "# boot $BOOT: stage $stage on $kernel, $smp CPUs, $mem MiB${DIMM:+ + $DIMM MiB DIMM}"
 	for attempt in 1 2; do
 		rc=0
 		start=$(date +%s.%N)
@@ -266,8 +275,8 @@ qemu_run()
 			feeder=$!
 		fi
 		timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
-			-accel tcg -cpu "$CPU" -m "$mem" -smp "$smp" "${no_reboot[@]}" \
-			"${kernel_args[@]}" "$@" -pidfile "$WORK/qemu.pid" \
+			-accel tcg -cpu "$CPU" -m "$memory" -smp "$smp" "${no_reboot[@]}" \
+			"${kernel_args[@]}" "${dimm[@]}" "$@" -pidfile "$WORK/qemu.pid" \
 			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
 			0<>"$input" 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
 		[[ -z $cutter ]] || wait "$cutter" || true

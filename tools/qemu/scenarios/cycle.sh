@@ -101,7 +101,7 @@
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=hardened-platform DISK_MODE=platform APPEND="no5lvl page_poison=1 no_console_suspend"' budget=180
 # check: kernels=61 order=40 args='ROUNDS=1 TAG=smp1 SMP=1' budget=180
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=smp4 SMP=4' budget=240
-# check: kernels=612 order=40 args='TAG=verify APPEND="torpor.verify=1"' budget=300
+# check: kernels=612 order=40 args='TAG=verify MEM=512 DIMM=512 APPEND="memhp_default_state=online torpor.verify=1"' budget=300
 # check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=2 CUT=1 IMAGE_SIZE=off TAG=cut' budget=240
 # check: kernels=61 order=60 name=soak-{release} args='ROUNDS=3 SOAK=1 SMPS="1 2 4" IMAGE_SIZE=off TAG=soak' budget=240
 # check: kernels=61,612 order=40 args='DISK_MODE=suspend TAG=hybrid' budget=300
