@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The index is built while the snapshot is walked, in pages that later
- * become stream pages as they are, so it needs no second copy.
+ * become stream pages as they are, so it needs no second copy.  Resume
+ * walks it as read, frame by frame.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 
 #include "crc.h"
 #include "index.h"
@@ -107,5 +109,37 @@ int torpor_index_write(struct torpor_index *idx, struct torpor_ostream *out,
 			return err;
 	}
 	*crc = c ^ ~0;
+	return 0;
+}
+
+/**
+ * torpor_index_for_each - call @fn for every frame the index names, in
+ *	its order, which is the order of the data pages in the image
+ * @ext: the index, checked (torpor_load_index())
+ * @n: its extents
+ * @fn: called with each frame; a non-zero return ends the walk
+ * @arg: passed on to @fn
+ *
+ * Return: 0, or what @fn returned to end the walk.
+ */
+int torpor_index_for_each(const struct torpor_extent *ext, u64 n,
+			  torpor_index_frame_fn fn, void *arg)
+{
+	s64 data = 0;
+	u64 i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		unsigned long pfn = le64_to_cpu(ext[i].pfn);
+		unsigned long end = pfn + le32_to_cpu(ext[i].count);
+		bool zero = le32_to_cpu(ext[i].flags) & TORPOR_EXTENT_ZERO;
+
+		for (; pfn < end; pfn++) {
+			ret = fn(pfn, zero ? -1 : data++, arg);
+			if (ret)
+				return ret;
+		}
+		cond_resched();
+	}
 	return 0;
 }

@@ -26,4 +26,10 @@ int torpor_index_add(struct torpor_index *idx, unsigned long pfn, bool zero);
 int torpor_index_write(struct torpor_index *idx, struct torpor_ostream *out,
 		       u32 seed, u32 *crc);
 
+struct torpor_extent;
+/* @data: the frame's place among the image's data pages, -1 if all zero */
+typedef int (*torpor_index_frame_fn)(unsigned long pfn, s64 data, void *arg);
+int torpor_index_for_each(const struct torpor_extent *ext, u64 n,
+			  torpor_index_frame_fn fn, void *arg);
+
 #endif /* _TORPOR_INDEX_H */

@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "bits.h"
+#include "index.h"
 #include "place.h"
 #include "snapshot.h"
 
@@ -208,6 +209,14 @@ static int torpor_place_data(struct torpor_place *pl, unsigned long pfn,
 	return torpor_place_pbe(pl, safe, pfn);
 }
 
+static int torpor_place_frame(unsigned long pfn, s64 data, void *arg)
+{
+	struct torpor_place *pl = arg;
+
+	return data < 0 ? torpor_place_zero(pl, pfn) :
+			  torpor_place_data(pl, pfn, &pl->dest[data]);
+}
+
 /**
  * torpor_place_assign - decide where every page of the image goes
  * @pl: placement state, after torpor_place_alloc()
@@ -220,23 +229,10 @@ static int torpor_place_data(struct torpor_place *pl, unsigned long pfn,
 int torpor_place_assign(struct torpor_place *pl, const struct torpor_extent *ext,
 			u64 n, u64 nr_data)
 {
-	u64 i, d = 0;
-	int ret = 0;
-
 	pl->dest = kvmalloc_array(nr_data, sizeof(*pl->dest), GFP_KERNEL);
 	if (!pl->dest)
 		return -ENOMEM;
-	for (i = 0; i < n && !ret; i++) {
-		unsigned long pfn = le64_to_cpu(ext[i].pfn);
-		unsigned long end = pfn + le32_to_cpu(ext[i].count);
-		bool zero = le32_to_cpu(ext[i].flags) & TORPOR_EXTENT_ZERO;
-
-		for (; pfn < end && !ret; pfn++)
-			ret = zero ? torpor_place_zero(pl, pfn) :
-				     torpor_place_data(pl, pfn, &pl->dest[d++]);
-		cond_resched();
-	}
-	return ret;
+	return torpor_index_for_each(ext, n, torpor_place_frame, pl);
 }
 
 /* Gives back every page torpor allocated, used or not. */

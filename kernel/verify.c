@@ -21,6 +21,7 @@
 
 #include "arch.h"
 #include "crc.h"
+#include "index.h"
 #include "ksyms.h"
 #include "torpor_image.h"
 #include "verify.h"
@@ -79,6 +80,32 @@ bool torpor_verify_on(void)
 	return verify;
 }
 
+struct torpor_verify_walk {
+	struct torpor_place *pl;
+	struct torpor_verify_page *last;
+	u64 first;
+	u32 zero_crc;
+};
+
+static int torpor_verify_list_frame(unsigned long pfn, s64 data, void *arg)
+{
+	struct torpor_verify_walk *w = arg;
+	struct torpor_verify_entry e = { pfn, w->zero_crc };
+
+	w->last = torpor_verify_add(w->pl, w->last, &w->first);
+	if (!w->last)
+		return -ENOMEM;
+	if (data < 0) {
+		e.pfn |= TORPOR_VERIFY_ZERO;
+	} else {
+		e.crc = torpor_crc32c(w->pl->dest[data], PAGE_SIZE);
+		if (w->pl->dest[data] == pfn_to_kaddr(pfn))
+			e.pfn |= TORPOR_VERIFY_IN_PLACE;
+	}
+	w->last->e[w->last->count++] = e;
+	return 0;
+}
+
 /**
  * torpor_verify_build - list every frame with what the restore puts there
  * @pl: placement, loaded
@@ -91,37 +118,18 @@ bool torpor_verify_on(void)
 u64 torpor_verify_build(struct torpor_place *pl,
 			const struct torpor_extent *ext, u64 n)
 {
-	struct torpor_verify_page *last = NULL;
-	u32 zero_crc = torpor_crc32c(page_address(ZERO_PAGE(0)), PAGE_SIZE);
-	u64 i, d = 0, first = 0;
+	struct torpor_verify_walk w = {
+		.pl = pl,
+		.zero_crc = torpor_crc32c(page_address(ZERO_PAGE(0)), PAGE_SIZE),
+	};
 
 	if (!verify)
 		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned long pfn = le64_to_cpu(ext[i].pfn);
-		unsigned long end = pfn + le32_to_cpu(ext[i].count);
-		bool zero = le32_to_cpu(ext[i].flags) & TORPOR_EXTENT_ZERO;
-
-		for (; pfn < end; pfn++) {
-			struct torpor_verify_entry e = { pfn, zero_crc };
-
-			last = torpor_verify_add(pl, last, &first);
-			if (!last) {
-				pr_warn("verify: out of memory, the restore goes unverified\n");
-				return 0;
-			}
-			if (zero) {
-				e.pfn |= TORPOR_VERIFY_ZERO;
-			} else {
-				e.crc = torpor_crc32c(pl->dest[d], PAGE_SIZE);
-				if (pl->dest[d++] == pfn_to_kaddr(pfn))
-					e.pfn |= TORPOR_VERIFY_IN_PLACE;
-			}
-			last->e[last->count++] = e;
-		}
-		cond_resched();
+	if (torpor_index_for_each(ext, n, torpor_verify_list_frame, &w)) {
+		pr_warn("verify: out of memory, the restore goes unverified\n");
+		return 0;
 	}
-	return first;
+	return w.first;
 }
 
 #define TORPOR_VERIFY_SHOWN	16

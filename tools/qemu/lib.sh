@@ -250,7 +250,7 @@ qemu_run()
 	if [[ -n $DIMM ]]; then
 		memory="$mem,slots=1,maxmem=$((mem + DIMM))M"
 		dimm=(-object "memory-backend-ram,id=dimm,size=${DIMM}M"
-		      -device pc-dimm,memdev=dimm)
+		      -device "pc-dimm,memdev=dimm")
 	fi
 	[[ ${REBOOT:-} != yes ]] || no_reboot=()
 	shift 8
