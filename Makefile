@@ -310,8 +310,8 @@ define system_groups
 endef
 
 # The laptop (PROFILE=laptop: UEFI, NVMe, encrypted LVM), built on the
-# system guest: make check hibernates it once with each kernel, about 9
-# minutes to build and 5 a run; check-system adds lid close, hybrid sleep
+# system guest: make check hibernates it once with each kernel, 5 to 9
+# minutes to build and 2 to 4 a run; check-system adds lid close, hybrid sleep
 # woken and losing power, and suspend-then-hibernate, with both kernels.
 define laptop_groups
 	$(call check_group,laptop-image,$(SYSTEM_IMAGE) tools/system/laptop >$(CHECK)/laptop-image.dir)
