@@ -273,6 +273,7 @@ check:
 	$(call check_group,tool,$(MAKE) --no-print-directory tool)
 	$(call check_group,style,$(MAKE) --no-print-directory style)
 	$(call check_group,style-selftest,$(MAKE) --no-print-directory style-selftest)
+	$(call check_group,rerun-selftest,$(EMULATOR_FAULT)-test)
 	$(call check_group,selftests,$(call ktap_run,selftests,))
 	$(call check_group,selftests-asan,$(call ktap_run,selftests-asan,SANITIZE=1))
 	$(call check_group,fuzz,$(MAKE) --no-print-directory -C userspace BUILD=$(BUILD) FUZZ_TIME=60 fuzz)
