@@ -54,17 +54,17 @@ struct torpor_loader {
 };
 
 /*
- * The index against the firmware's RAM, both ascending: every frame must
- * be RAM here, as the image kernel's was (the RAM maps matched), or the
- * copy home would write into a hole, MMIO or firmware.  Adjacent ranges
- * count as one (memory blocks of hotplugged RAM are separate).  Frames
- * this boot reserved for itself are RAM all the same: the image
- * overwrites them, as the kernel's own resume does.
+ * The index against RAM (torpor_ram_walk(), which merges adjacent
+ * ranges), both ascending: every frame must be RAM here, as the image
+ * kernel's was (the RAM maps matched), or the copy home would write into
+ * a hole, MMIO or firmware.  Frames this boot reserved for itself are RAM
+ * all the same: the image overwrites them, as the kernel's own resume
+ * does.
  */
 struct torpor_ram_check {
 	const struct torpor_extent *ext;
 	u64 n, i;			/* extents, the next to check */
-	unsigned long start, end;	/* RAM run being gathered */
+	unsigned long start, end;	/* the RAM range being checked */
 	u64 bad;			/* first frame found outside RAM */
 	bool failed;
 };
@@ -89,11 +89,9 @@ static void torpor_ram_check_range(unsigned long start, unsigned long end,
 {
 	struct torpor_ram_check *c = arg;
 
-	if (start != c->end) {
-		torpor_ram_check_run(c);
-		c->start = start;
-	}
+	c->start = start;
 	c->end = end;
+	torpor_ram_check_run(c);
 }
 
 static bool torpor_index_pages(const struct torpor_extent *ext, u64 n,
@@ -115,7 +113,6 @@ static int torpor_index_ram(const struct torpor_extent *ext, u64 n)
 	struct torpor_ram_check c = { .ext = ext, .n = n };
 
 	torpor_ram_walk(torpor_ram_check_range, &c);
-	torpor_ram_check_run(&c);
 	if (!c.failed && c.i < n) {
 		c.failed = true;
 		c.bad = le64_to_cpu(ext[c.i].pfn);
