@@ -218,6 +218,7 @@ endef
 define check_begin
 	@rm -rf $(CHECK)
 	@mkdir -p $(CHECK)
+	@df -h --output=avail $(BUILD) | sed -n '2s/ *\(.*\)/# $(BUILD:$(CURDIR)/%=%): \1 free/p'
 endef
 
 define check_end
@@ -260,6 +261,10 @@ define scenario_group
 	$(call check_group,$(firstword $(1)),$(RUN_SCENARIO) $(wordlist 3,$(words $(1)),$(1)),$(word 2,$(1)))
 
 endef
+
+# The runs of the checks keep the logs of those that pass, not their disks
+# (tools/qemu/lib.sh, harness_tidy).
+check check-system check-faults: export TIDY := 1
 
 check:
 	$(check_begin)

@@ -482,5 +482,16 @@ harness_run()
 	*) echo "not ok 1 $name # ${reason:-plan failed (exit $rc)}"
 	   rc=1 ;;
 	esac
+	[[ $rc -eq 1 || -z ${TIDY:-} ]] || harness_tidy
 	return $rc
+}
+
+# harness_tidy: drop the disks and initramfs archives of a run that
+# passed or was skipped, keeping its logs.  make check sets TIDY=1: kept,
+# its runs' disks alone would take some 15 GB, more than a CI machine
+# may have free.  A failed run keeps everything, for a look.
+harness_tidy()
+{
+	find "$WORK" -type f \( -name '*.img' -o -name '*.qcow2' -o -name '*.cpio' \
+		-o -name '*.raw' \) -delete
 }
