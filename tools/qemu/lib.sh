@@ -277,6 +277,7 @@ qemu_run()
 		timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -nographic \
 			-accel tcg -cpu "$CPU" -m "$memory" -smp "$smp" "${no_reboot[@]}" \
 			"${kernel_args[@]}" "${dimm[@]}" "$@" -pidfile "$WORK/qemu.pid" \
+			-d cpu_reset -D "$WORK/boot$BOOT.resets" \
 			-serial stdio -serial "file:$WORK/boot$BOOT.verdict" \
 			0<>"$input" 2>&1 | "$HARNESS/timestamp" >"$LOG" || rc=${PIPESTATUS[0]}
 		[[ -z $cutter ]] || wait "$cutter" || true
@@ -327,6 +328,14 @@ boot_early_failure()
 	     "not a torpor failure, log kept in boot$BOOT.early-failure.log; booting again once"
 }
 
+# guest_triple_faulted: the boot ended in a triple fault, which
+# -no-reboot turns into a quiet exit of QEMU with status 0, as a
+# power-off or ACPI S4 would; QEMU's reset log tells them apart.
+guest_triple_faulted()
+{
+	grep -qs '^Triple fault' "$WORK/boot$BOOT.resets"
+}
+
 boot_classify()
 {
 	local rc=$1 timeout=$2 verdict
@@ -349,6 +358,9 @@ boot_classify()
 		else
 			REASON="no verdict after $timeout s"
 		fi
+	elif guest_triple_faulted; then
+		OUTCOME=error
+		REASON="the guest triple-faulted (QEMU's reset log: boot$BOOT.resets)"
 	elif [[ $rc -ne 0 ]]; then
 		OUTCOME=error
 		REASON="qemu exited with status $rc"

@@ -179,7 +179,8 @@ laptop_setup()
 sys_classify()
 {
 	boot_classify "$@"
-	if [[ $OUTCOME == error && $1 -eq 0 ]] && grep -q 'torpor: image written' "$LOG"; then
+	if [[ $OUTCOME == error && $1 -eq 0 ]] && ! guest_triple_faulted &&
+	   grep -q 'torpor: image written' "$LOG"; then
 		OUTCOME=hibernated
 		REASON=
 	elif [[ $OUTCOME == poweroff ]] && grep -q 'torpor: image written' "$LOG"; then
