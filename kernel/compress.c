@@ -17,6 +17,7 @@
 #include "compress.h"
 #include "copy.h"
 #include "crc.h"
+#include "snapshot.h"
 #include "torpor_image.h"
 
 /* Blocks per worker: enough that workers never starve while one is packed. */
@@ -33,20 +34,30 @@ struct torpor_worker {
 
 /*
  * The block's pages as one buffer: where they are, when their copies are
- * adjacent (the snapshot allocates them in runs), else gathered.
+ * adjacent (the snapshot allocates them in runs), else gathered.  Live
+ * frames are always gathered, and checked there: what is compressed is
+ * then exactly what was checked.
  */
 static const void *torpor_block_input(struct torpor_worker *w,
-				      const struct torpor_block *b)
+				      struct torpor_block *b)
 {
 	unsigned int i;
 
-	for (i = 1; i < b->npages; i++)
+	for (i = 1; i < b->npages && !b->live; i++)
 		if (b->src[i] != b->src[0] + i * PAGE_SIZE)
 			break;
-	if (i == b->npages)
+	if (i == b->npages && !b->live)
 		return b->src[0];
 	for (i = 0; i < b->npages; i++)
 		copy_page(w->staging + i * PAGE_SIZE, (void *)b->src[i]);
+	for (i = 0; i < b->npages; i++) {
+		if (!(b->live & BIT(i)) ||
+		    torpor_live_hash(w->staging + i * PAGE_SIZE) == b->hash[i])
+			continue;
+		b->err = -ESTALE;
+		b->changed = b->pfn[i];
+		return NULL;
+	}
 	return w->staging;
 }
 
@@ -58,6 +69,9 @@ static void torpor_compress_block(struct torpor_worker *w,
 	int raw = b->npages * PAGE_SIZE;
 	const void *in = torpor_block_input(w, b);
 	int clen;
+
+	if (!in)
+		return;
 
 	/* A payload as long as the input means "stored raw". */
 	clen = LZ4_compress_default(in, payload, raw, raw - 1, w->lz4_mem);
@@ -205,8 +219,12 @@ struct torpor_block *torpor_compress_get(struct torpor_compress *c)
 {
 	struct torpor_block *b = torpor_compress_pop(c, &c->free);
 
-	if (b)
+	BUILD_BUG_ON(BITS_PER_TYPE(b->live) < TORPOR_BLOCK_PAGES);
+	if (b) {
 		b->npages = 0;
+		b->live = 0;
+		b->err = 0;
+	}
 	return b;
 }
 

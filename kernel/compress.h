@@ -22,6 +22,12 @@ struct torpor_block {
 	u64 first_data_page;
 	unsigned int npages;
 	const void *src[TORPOR_BLOCK_PAGES];
+	/* Live frames (snapshot.c): which pages, their frames and hashes. */
+	u32 live;
+	unsigned long pfn[TORPOR_BLOCK_PAGES];
+	u64 hash[TORPOR_BLOCK_PAGES];
+	unsigned long changed;	/* set with -ESTALE in err: the frame */
+	int err;
 	size_t len;		/* bytes in out: block head and payload */
 	void *out;
 };

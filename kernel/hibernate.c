@@ -79,8 +79,8 @@ static void torpor_log_snapshot(void)
 
 	torpor_snapshot_report_memmap();
 	torpor_snapshot_counts(&c);
-	pr_info("snapshot: %lu pages saved (%lu free, %lu own, %lu not saveable, %lu copies set aside) in %llu ms\n",
-		c.saved, c.free, c.own, c.skipped, c.copies,
+	pr_info("snapshot: %lu pages saved, %lu of them live (%lu free, %lu own, %lu not saveable, %lu copies set aside) in %llu ms\n",
+		c.saved, c.live, c.free, c.own, c.skipped, c.copies,
 		div_u64(c.copy_ns, NSEC_PER_MSEC));
 }
 

@@ -5,8 +5,19 @@
  * Frames are tracked in plain bitmaps over [0, max_pfn) of RAM.
  * Copy pages are set aside before devices are frozen, when memory can
  * still be reclaimed; the copy itself runs on one CPU with interrupts off,
- * so nothing changes under it.  The i-th saved frame, in ascending order,
+ * so nothing changes under it.  The i-th copied frame, in ascending order,
  * is copied into the i-th page of the copy list.
+ *
+ * Pages on the LRU lists (page cache, anonymous and tmpfs memory) are not
+ * copied but saved live: the atomic copy hashes them, and the writer
+ * takes them from where they are once devices are back, checking each
+ * against its hash.  Tasks and freezable kernel threads, reclaim and
+ * compaction among them, stay frozen until the image is written, so
+ * nothing is expected to change them; a page that changed nonetheless
+ * fails the hibernation (writer.c), it never goes into the image.  That
+ * spares a free frame per page in use, which is most of memory on a busy
+ * system: without it, above half of memory in use, the snapshot would have
+ * to push memory out to swap before it could start.
  */
 
 #include <linux/bitmap.h>
@@ -17,6 +28,7 @@
 #include <linux/mmzone.h>
 #include <linux/nmi.h>
 #include <linux/nodemask.h>
+#include <linux/pagemap.h>
 #include <linux/pfn.h>
 #include <linux/sched/clock.h>
 #include <linux/set_memory.h>
@@ -52,9 +64,12 @@
 struct torpor_snapshot {
 	unsigned long max_pfn;
 	unsigned long *saved;		/* frames in the image */
+	unsigned long *live;		/* saved frames written from where they are */
 	unsigned long *own;		/* torpor's copies and bitmaps */
 	struct list_head copies;
 	unsigned long nr_copies;
+	u64 *hashes;			/* of the live frames, in ascending order */
+	unsigned long nr_hashes;	/* room in hashes */
 	struct torpor_snapshot_counts counts;
 };
 
@@ -123,32 +138,83 @@ static enum torpor_frame torpor_classify(unsigned long pfn)
 	return TORPOR_FRAME_SAVE;
 }
 
+/*
+ * A saved frame that can go into the image from where it is (see the top
+ * of this file): on an LRU list, so written only by tasks and freed only
+ * by reclaim.  Not unevictable pages, nor those of an unevictable mapping
+ * not yet moved to that list (mlocked, ramfs, secretmem, GPU buffers),
+ * which drivers may write, nor pages pinned for DMA.
+ */
+static bool torpor_frame_live(unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+	struct folio *folio = page_folio(page);
+	struct address_space *mapping;
+
+	if (!folio_test_lru(folio) || folio_test_unevictable(folio) ||
+	    folio_maybe_dma_pinned(folio) || !kernel_page_present(page))
+		return false;
+	mapping = folio_mapping(folio);
+	return !mapping || !mapping_unevictable(mapping);
+}
+
+struct torpor_estimate {
+	unsigned long candidates;	/* saveable frames, free ones too */
+	unsigned long live;		/* of them on the LRU lists */
+};
+
 static void torpor_count_range(unsigned long start, unsigned long end,
 			       void *arg)
 {
-	unsigned long *count = arg;
+	struct torpor_estimate *e = arg;
 	unsigned long pfn;
 
-	for (pfn = start; pfn < end; pfn++)
-		if (torpor_classify(pfn) == TORPOR_FRAME_SAVE)
-			(*count)++;
+	for (pfn = start; pfn < end; pfn++) {
+		if (torpor_classify(pfn) != TORPOR_FRAME_SAVE)
+			continue;
+		e->candidates++;
+		if (torpor_frame_live(pfn))
+			e->live++;
+	}
 }
 
-/* Frames an image would hold now: used ones, by the global free count. */
-static unsigned long torpor_estimate_saveable(void)
+/*
+ * Frames an image would hold now (used ones, by the global free count)
+ * and how many of them would be saved live.
+ */
+static unsigned long torpor_estimate_saveable(unsigned long *live)
 {
-	unsigned long candidates = 0;
+	struct torpor_estimate e = {};
 	unsigned long free;
 
 	drain_all_pages(NULL);
-	torpor_ram_walk(torpor_count_range, &candidates);
+	torpor_ram_walk(torpor_count_range, &e);
 	free = global_zone_page_state(NR_FREE_PAGES);
-	return candidates > free ? candidates - free : 0;
+	*live = e.live;
+	return e.candidates > free ? e.candidates - free : 0;
 }
 
-static unsigned long torpor_copies_for(unsigned long saveable)
+/*
+ * Copy pages for @saveable frames, @live of them saved live: pages may
+ * leave the LRU lists before the atomic copy, or come into use.
+ */
+static unsigned long torpor_copies_for(unsigned long saveable,
+				       unsigned long live)
 {
-	return saveable + saveable / 32 + TORPOR_GROWTH_PAGES;
+	unsigned long copied = saveable - min(live, saveable);
+
+	return copied + copied / 32 + live / 64 + TORPOR_GROWTH_PAGES;
+}
+
+/* Hashes for @live frames saved live, as many again as pages may join. */
+static unsigned long torpor_hashes_for(unsigned long live)
+{
+	return live + live / 16 + TORPOR_GROWTH_PAGES;
+}
+
+static unsigned long torpor_hash_pages(unsigned long nr)
+{
+	return DIV_ROUND_UP(nr * sizeof(u64), PAGE_SIZE);
 }
 
 static void torpor_add_wmark(struct zone *zone, void *arg)
@@ -193,23 +259,27 @@ static unsigned long torpor_image_slots_for(unsigned long pages)
 
 struct torpor_room {
 	unsigned long saveable;		/* frames an image would hold now */
+	unsigned long live;		/* of them saved live */
 	unsigned long free;
-	unsigned long need;		/* free frames the copies need */
+	unsigned long need;		/* free frames copies and hashes need */
 	unsigned long swap_free;	/* free slots in the resume area */
 };
 
 static void torpor_room_measure(struct torpor_room *r)
 {
-	r->saveable = torpor_estimate_saveable();
+	r->saveable = torpor_estimate_saveable(&r->live);
 	r->free = global_zone_page_state(NR_FREE_PAGES);
-	r->need = torpor_copies_for(r->saveable) + torpor_reserve_pages();
+	r->need = torpor_copies_for(r->saveable, r->live) +
+		  torpor_hash_pages(torpor_hashes_for(r->live)) +
+		  torpor_reserve_pages();
 	r->swap_free = torpor_swaparea_resume_free();
 }
 
 /*
- * Frames to reclaim so that the copies fit in free memory (each
- * reclaimed frame is one less to copy and one more free, hence half the
- * shortfall), the image in the swap area, and the image in image_size.
+ * Frames to reclaim so that the copies fit in free memory (a reclaimed
+ * frame is one more free, and one less to copy only if it was not saved
+ * live: reclaim takes LRU pages, so count the whole shortfall), the image
+ * in the swap area, and the image in image_size.
  */
 static unsigned long torpor_room_shortfall(const struct torpor_room *r)
 {
@@ -218,7 +288,7 @@ static unsigned long torpor_room_shortfall(const struct torpor_room *r)
 	unsigned long want = 0;
 
 	if (r->free < r->need)
-		want = (r->need - r->free) / 2 + TORPOR_GROWTH_PAGES;
+		want = r->need - r->free + TORPOR_GROWTH_PAGES;
 	if (slots > r->swap_free)
 		want = max(want, slots - r->swap_free);
 	if (r->saveable > limit)
@@ -232,7 +302,7 @@ static unsigned long torpor_room_shortfall(const struct torpor_room *r)
  * the page cache stays and is saved with the rest.  image_size is a
  * preference; memory and swap space are not.
  */
-static int torpor_make_room(unsigned long *copies)
+static int torpor_make_room(unsigned long *copies, unsigned long *hashes)
 {
 	struct torpor_room r;
 	unsigned long want;
@@ -256,7 +326,8 @@ static int torpor_make_room(unsigned long *copies)
 	if (want)
 		pr_info("image_size not reached: %lu MiB to save after reclaim\n",
 			r.saveable >> (20 - PAGE_SHIFT));
-	*copies = torpor_copies_for(r.saveable);
+	*copies = torpor_copies_for(r.saveable, r.live);
+	*hashes = torpor_hashes_for(r.live);
 	return 0;
 }
 
@@ -378,12 +449,28 @@ static int torpor_alloc_bitmaps(void)
 	size = BITS_TO_LONGS(snap.max_pfn) * sizeof(long);
 	snap.own = vzalloc(size);
 	snap.saved = vzalloc(size);
-	if (!snap.own || !snap.saved)
+	snap.live = vzalloc(size);
+	if (!snap.own || !snap.saved || !snap.live)
 		return torpor_stats_fail(-ENOMEM,
 			"cannot allocate snapshot bitmaps (%zu bytes)", size);
 	if (torpor_mark_vmalloc_own(snap.own, size) ||
-	    torpor_mark_vmalloc_own(snap.saved, size))
+	    torpor_mark_vmalloc_own(snap.saved, size) ||
+	    torpor_mark_vmalloc_own(snap.live, size))
 		return torpor_stats_fail(-ERANGE, "bitmap beyond System RAM");
+	return 0;
+}
+
+static int torpor_alloc_hashes(unsigned long nr)
+{
+	size_t size = array_size(nr, sizeof(*snap.hashes));
+
+	snap.hashes = vmalloc(size);
+	if (!snap.hashes)
+		return torpor_stats_fail(-ENOMEM,
+			"cannot allocate the hashes of %lu live pages", nr);
+	snap.nr_hashes = nr;
+	if (torpor_mark_vmalloc_own(snap.hashes, size))
+		return torpor_stats_fail(-ERANGE, "hashes beyond System RAM");
 	return 0;
 }
 
@@ -397,13 +484,15 @@ static int torpor_alloc_bitmaps(void)
  */
 int torpor_snapshot_prepare(void)
 {
-	unsigned long copies;
+	unsigned long copies, hashes;
 	int err;
 
 	memset(&snap.counts, 0, sizeof(snap.counts));
 	err = torpor_alloc_bitmaps();
 	if (!err)
-		err = torpor_make_room(&copies);
+		err = torpor_make_room(&copies, &hashes);
+	if (!err)
+		err = torpor_alloc_hashes(hashes);
 	if (!err)
 		err = torpor_alloc_copies(copies);
 	if (err)
@@ -424,6 +513,10 @@ static void torpor_mark_range(unsigned long start, unsigned long end,
 		switch (torpor_classify(pfn)) {
 		case TORPOR_FRAME_SAVE:
 			__set_bit(pfn, snap.saved);
+			if (counts->live < snap.nr_hashes && torpor_frame_live(pfn)) {
+				__set_bit(pfn, snap.live);
+				counts->live++;
+			}
 			break;
 		case TORPOR_FRAME_OWN:
 			counts->own++;
@@ -479,6 +572,7 @@ static void torpor_unmark_free(unsigned long pfn, unsigned int order,
 	if (pfn + (1UL << order) > snap.max_pfn)
 		return;
 	torpor_bits_clear(snap.saved, pfn, 1UL << order);
+	torpor_bits_clear(snap.live, pfn, 1UL << order);
 	*free += 1UL << order;
 }
 
@@ -500,11 +594,15 @@ static void torpor_copy_frame(void *dst, struct page *page)
 static void torpor_copy_frames(void)
 {
 	struct list_head *copy = snap.copies.next;
-	unsigned long pfn, n = 0;
+	unsigned long pfn, n = 0, h = 0;
 
 	for_each_set_bit(pfn, snap.saved, snap.max_pfn) {
 		if (!(++n % TORPOR_WATCHDOG_PAGES))
 			touch_nmi_watchdog();
+		if (test_bit(pfn, snap.live)) {
+			snap.hashes[h++] = torpor_live_hash(pfn_to_kaddr(pfn));
+			continue;
+		}
 		torpor_copy_frame(page_address(list_entry(copy, struct page, lru)),
 				  pfn_to_page(pfn));
 		copy = copy->next;
@@ -630,16 +728,18 @@ int torpor_snapshot_copy(void)
 
 	drain_local_pages(NULL);
 	torpor_bits_zero(snap.saved, snap.max_pfn);
+	torpor_bits_zero(snap.live, snap.max_pfn);
 	memset(counts, 0, sizeof(*counts));
 	counts->copies = snap.nr_copies;
 	torpor_ram_walk(torpor_mark_range, counts);
 	torpor_snapshot_walk_free(torpor_unmark_free, &counts->free);
 	counts->saved = torpor_bits_weight(snap.saved, snap.max_pfn);
+	counts->live = torpor_bits_weight(snap.live, snap.max_pfn);
 	torpor_check_memmap();
-	if (counts->saved > snap.nr_copies)
+	if (counts->saved - counts->live > snap.nr_copies)
 		return torpor_stats_fail(-ENOMEM,
-			"memory grew to %lu pages since prepare, %lu set aside",
-			counts->saved, snap.nr_copies);
+			"memory grew to %lu pages to copy since prepare, %lu set aside",
+			counts->saved - counts->live, snap.nr_copies);
 	torpor_copy_frames();
 	counts->copy_ns = sched_clock() - start;
 	return 0;
@@ -660,8 +760,13 @@ void torpor_snapshot_release(void)
 		__free_page(page);
 	}
 	snap.nr_copies = 0;
+	vfree(snap.hashes);
+	vfree(snap.live);
 	vfree(snap.saved);
 	vfree(snap.own);
+	snap.hashes = NULL;
+	snap.nr_hashes = 0;
+	snap.live = NULL;
 	snap.saved = NULL;
 	snap.own = NULL;
 	/* Nothing is own any more: room counts between hibernations. */
@@ -683,20 +788,20 @@ void torpor_snapshot_iter_start(struct torpor_snapshot_iter *it)
 {
 	it->pfn = 0;
 	it->copy = snap.copies.next;
+	it->hash = 0;
 }
 
 /**
  * torpor_snapshot_iter_next - the next saved frame
  * @it: set up by torpor_snapshot_iter_start()
- * @pfn: the frame
- * @copy: its copy, in the direct map
+ * @p: filled in with the frame and where its data is
  *
  * Frames come in ascending order.
  *
  * Return: false after the last one.
  */
 bool torpor_snapshot_iter_next(struct torpor_snapshot_iter *it,
-			       unsigned long *pfn, const void **copy)
+			       struct torpor_snapshot_page *p)
 {
 	unsigned long next;
 
@@ -705,9 +810,15 @@ bool torpor_snapshot_iter_next(struct torpor_snapshot_iter *it,
 	next = find_next_bit(snap.saved, snap.max_pfn, it->pfn);
 	if (next >= snap.max_pfn)
 		return false;
-	*pfn = next;
-	*copy = page_address(list_entry(it->copy, struct page, lru));
+	p->pfn = next;
+	p->live = test_bit(next, snap.live);
+	if (p->live) {
+		p->data = pfn_to_kaddr(next);
+		p->hash = snap.hashes[it->hash++];
+	} else {
+		p->data = page_address(list_entry(it->copy, struct page, lru));
+		it->copy = it->copy->next;
+	}
 	it->pfn = next + 1;
-	it->copy = it->copy->next;
 	return true;
 }

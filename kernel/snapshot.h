@@ -7,13 +7,23 @@
 
 #include <linux/list.h>
 #include <linux/types.h>
+#include <linux/xxhash.h>
 
 /* Touch the watchdogs this often in long walks with interrupts off. */
 #define TORPOR_WATCHDOG_PAGES	(1UL << 17)
 
 struct torpor_snapshot_iter {
 	unsigned long pfn;		/* next frame to look at */
-	struct list_head *copy;		/* its copy page's list entry */
+	struct list_head *copy;		/* the next copy page's list entry */
+	unsigned long hash;		/* the next live frame's hash */
+};
+
+/* A saved frame, and where the writer finds its data. */
+struct torpor_snapshot_page {
+	unsigned long pfn;
+	const void *data;	/* its copy, or the frame itself if live */
+	bool live;		/* then data must still hash to hash */
+	u64 hash;
 };
 
 /* Whether an image of the memory in use now fits (sysfs room). */
@@ -26,7 +36,8 @@ struct torpor_snapshot_room {
 
 /* What the last torpor_snapshot_copy() found, in page frames. */
 struct torpor_snapshot_counts {
-	unsigned long saved;		/* copied into the image */
+	unsigned long saved;		/* in the image */
+	unsigned long live;		/* of them written from where they are */
 	unsigned long free;		/* free in the buddy allocator */
 	unsigned long own;		/* torpor's copies and bitmaps */
 	unsigned long skipped;		/* offline, nosave, unmapped reserved */
@@ -49,7 +60,16 @@ void torpor_snapshot_counts(struct torpor_snapshot_counts *counts);
 
 void torpor_snapshot_iter_start(struct torpor_snapshot_iter *it);
 bool torpor_snapshot_iter_next(struct torpor_snapshot_iter *it,
-			       unsigned long *pfn, const void **copy);
+			       struct torpor_snapshot_page *p);
+
+/*
+ * What a live frame's data must hash to from the atomic copy until it is
+ * in the image: xxh64, as fast as memory where crc32c is not.
+ */
+static inline u64 torpor_live_hash(const void *data)
+{
+	return xxh64(data, PAGE_SIZE, 0);
+}
 
 typedef void (*torpor_free_fn)(unsigned long pfn, unsigned int order,
 			       void *arg);

@@ -43,6 +43,7 @@ struct torpor_writer {
 	u64 data_pages;
 	u64 zero_pages;
 	u64 nr_blocks;
+	u64 zero_hash;			/* torpor_live_hash() of a zero page */
 	/* For the tail, once the header page belongs to the block layer. */
 	u64 header_page;
 	__le32 header_crc;
@@ -122,9 +123,18 @@ static u32 torpor_writer_kernel_hash(const struct torpor_image_header *h)
 	return torpor_crc32c(h->kernel_release, 2 * TORPOR_UTS_LEN);
 }
 
+/* A live frame that changed since the atomic copy fails the image. */
+static int torpor_writer_changed(unsigned long pfn)
+{
+	return torpor_stats_fail(-ESTALE,
+		"hibernation aborted: frame %#lx changed after the snapshot, before it was written (it was saved live); hibernating again will likely succeed",
+		pfn);
+}
+
 static int torpor_writer_pack(struct torpor_writer *wr, struct torpor_block *b)
 {
-	int err = torpor_ostream_add(&wr->out, b->out, b->len);
+	int err = b->err ? torpor_writer_changed(b->changed) :
+			   torpor_ostream_add(&wr->out, b->out, b->len);
 
 	wr->nr_blocks++;
 	torpor_stats_progress_add(b->npages);
@@ -156,13 +166,17 @@ static int torpor_writer_new_block(struct torpor_writer *wr)
 	return err;
 }
 
-static int torpor_writer_add_page(struct torpor_writer *wr, unsigned long pfn,
-				 const void *copy)
+static int torpor_writer_add_page(struct torpor_writer *wr,
+				  const struct torpor_snapshot_page *p)
 {
-	bool zero = !memchr_inv(copy, 0, PAGE_SIZE);
+	bool zero = !memchr_inv(p->data, 0, PAGE_SIZE);
+	struct torpor_block *b;
 	int err;
 
-	err = torpor_index_add(&wr->idx, pfn, zero);
+	/* A live frame read as zeros must have been zeros at the snapshot. */
+	if (zero && p->live && p->hash != wr->zero_hash)
+		return torpor_writer_changed(p->pfn);
+	err = torpor_index_add(&wr->idx, p->pfn, zero);
 	if (err)
 		return err;
 	if (zero) {
@@ -176,7 +190,13 @@ static int torpor_writer_add_page(struct torpor_writer *wr, unsigned long pfn,
 		if (err)
 			return err;
 	}
-	wr->block->src[wr->block->npages++] = copy;
+	b = wr->block;
+	if (p->live) {
+		b->live |= BIT(b->npages);
+		b->pfn[b->npages] = p->pfn;
+		b->hash[b->npages] = p->hash;
+	}
+	b->src[b->npages++] = p->data;
 	wr->data_pages++;
 	if (wr->block->npages == TORPOR_BLOCK_PAGES) {
 		torpor_compress_queue(&wr->comp, wr->block);
@@ -188,16 +208,16 @@ static int torpor_writer_add_page(struct torpor_writer *wr, unsigned long pfn,
 static int torpor_writer_write_data(struct torpor_writer *wr)
 {
 	struct torpor_snapshot_iter it;
-	const void *copy;
-	unsigned long pfn;
+	struct torpor_snapshot_page p;
 	int err;
 
 	err = torpor_compress_start(&wr->comp, wr->seed);
 	if (err)
 		return err;
+	wr->zero_hash = torpor_live_hash(page_address(ZERO_PAGE(0)));
 	torpor_snapshot_iter_start(&it);
-	while (!err && torpor_snapshot_iter_next(&it, &pfn, &copy))
-		err = torpor_writer_add_page(wr, pfn, copy);
+	while (!err && torpor_snapshot_iter_next(&it, &p))
+		err = torpor_writer_add_page(wr, &p);
 	if (!err && wr->block) {
 		torpor_compress_queue(&wr->comp, wr->block);
 		wr->block = NULL;
