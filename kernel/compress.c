@@ -54,7 +54,7 @@ static const void *torpor_block_input(struct torpor_worker *w,
 		if (!(b->live & BIT(i)) ||
 		    torpor_live_hash(w->staging + i * PAGE_SIZE) == b->hash[i])
 			continue;
-		b->err = -ESTALE;
+		b->err = -EAGAIN;
 		b->changed = b->pfn[i];
 		return NULL;
 	}

@@ -26,7 +26,7 @@ struct torpor_block {
 	u32 live;
 	unsigned long pfn[TORPOR_BLOCK_PAGES];
 	u64 hash[TORPOR_BLOCK_PAGES];
-	unsigned long changed;	/* set with -ESTALE in err: the frame */
+	unsigned long changed;	/* set with -EAGAIN in err: the frame */
 	int err;
 	size_t len;		/* bytes in out: block head and payload */
 	void *out;

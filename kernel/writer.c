@@ -10,6 +10,7 @@
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/math64.h>
+#include <linux/moduleparam.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -44,6 +45,7 @@ struct torpor_writer {
 	u64 zero_pages;
 	u64 nr_blocks;
 	u64 zero_hash;			/* torpor_live_hash() of a zero page */
+	u8 *flipped;			/* test_live_change's byte */
 	/* For the tail, once the header page belongs to the block layer. */
 	u64 header_page;
 	__le32 header_crc;
@@ -123,10 +125,15 @@ static u32 torpor_writer_kernel_hash(const struct torpor_image_header *h)
 	return torpor_crc32c(h->kernel_release, 2 * TORPOR_UTS_LEN);
 }
 
+static bool test_live_change;
+module_param(test_live_change, bool, 0644);
+MODULE_PARM_DESC(test_live_change,
+		 "For tests only: the writer flips a byte of the first page saved live, as if something wrote it after the snapshot, and flips it back when the write is over");
+
 /* A live frame that changed since the atomic copy fails the image. */
 static int torpor_writer_changed(unsigned long pfn)
 {
-	return torpor_stats_fail(-ESTALE,
+	return torpor_stats_fail(-EAGAIN,
 		"hibernation aborted: frame %#lx changed after the snapshot, before it was written (it was saved live); hibernating again will likely succeed",
 		pfn);
 }
@@ -169,10 +176,15 @@ static int torpor_writer_new_block(struct torpor_writer *wr)
 static int torpor_writer_add_page(struct torpor_writer *wr,
 				  const struct torpor_snapshot_page *p)
 {
-	bool zero = !memchr_inv(p->data, 0, PAGE_SIZE);
 	struct torpor_block *b;
+	bool zero;
 	int err;
 
+	if (test_live_change && p->live && !wr->flipped) {
+		wr->flipped = (u8 *)p->data + PAGE_SIZE / 2;
+		*wr->flipped ^= 0xff;
+	}
+	zero = !memchr_inv(p->data, 0, PAGE_SIZE);
 	/* A live frame read as zeros must have been zeros at the snapshot. */
 	if (zero && p->live && p->hash != wr->zero_hash)
 		return torpor_writer_changed(p->pfn);
@@ -225,6 +237,8 @@ static int torpor_writer_write_data(struct torpor_writer *wr)
 	if (!err)
 		err = torpor_writer_pack_done(wr, true);
 	torpor_compress_stop(&wr->comp);
+	if (wr->flipped)
+		*wr->flipped ^= 0xff;
 	return err;
 }
 
