@@ -206,7 +206,7 @@ static unsigned long torpor_copies_for(unsigned long saveable,
 	return copied + copied / 32 + live / 64 + TORPOR_GROWTH_PAGES;
 }
 
-/* Hashes for @live frames saved live, as many again as pages may join. */
+/* Hashes for @live frames saved live, and for pages joining the LRU lists. */
 static unsigned long torpor_hashes_for(unsigned long live)
 {
 	return live + live / 16 + TORPOR_GROWTH_PAGES;
