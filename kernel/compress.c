@@ -30,6 +30,7 @@ struct torpor_worker {
 	struct task_struct *task;
 	void *lz4_mem;
 	void *staging;
+	struct torpor_compress_profile profile;
 };
 
 /*
@@ -67,9 +68,12 @@ static void torpor_compress_block(struct torpor_worker *w,
 	struct torpor_block_head *head = b->out;
 	char *payload = (char *)(head + 1);
 	int raw = b->npages * PAGE_SIZE;
+	u64 t0 = ktime_get_ns(), t1, t2;
 	const void *in = torpor_block_input(w, b);
 	int clen;
 
+	t1 = ktime_get_ns();
+	w->profile.input_ns += t1 - t0;
 	if (!in)
 		return;
 
@@ -79,6 +83,8 @@ static void torpor_compress_block(struct torpor_worker *w,
 		torpor_copy(payload, in, raw);
 		clen = raw;
 	}
+	t2 = ktime_get_ns();
+	w->profile.lz4_ns += t2 - t1;
 	*head = (struct torpor_block_head){
 		.magic = cpu_to_le32(TORPOR_BLOCK_MAGIC),
 		.clen = cpu_to_le32(clen),
@@ -89,6 +95,7 @@ static void torpor_compress_block(struct torpor_worker *w,
 	head->head_crc = cpu_to_le32(torpor_crc32c_from(w->c->seed, head,
 							sizeof(*head)));
 	b->len = sizeof(*head) + clen;
+	w->profile.sum_ns += ktime_get_ns() - t2;
 }
 
 static struct torpor_block *torpor_compress_pop(struct torpor_compress *c,
@@ -145,10 +152,20 @@ static int torpor_worker_start(struct torpor_compress *c,
 	return 0;
 }
 
-static void torpor_worker_stop(struct torpor_worker *w)
+/* Its profile is final once its thread has stopped: add it to @c's. */
+static void torpor_worker_stop(struct torpor_compress *c,
+			       struct torpor_worker *w)
 {
+	struct torpor_compress_profile *sum = &c->profile;
+
 	if (w->task)
 		kthread_stop(w->task);
+	sum->input_ns += w->profile.input_ns;
+	sum->lz4_ns += w->profile.lz4_ns;
+	sum->sum_ns += w->profile.sum_ns;
+	if (w == c->workers)
+		sum->caller_ns += w->profile.input_ns + w->profile.lz4_ns +
+				  w->profile.sum_ns;
 	kvfree(w->staging);
 	kvfree(w->lz4_mem);
 }
@@ -205,7 +222,7 @@ void torpor_compress_stop(struct torpor_compress *c)
 	unsigned int i;
 
 	for (i = 0; c->workers && i < c->nr_workers; i++)
-		torpor_worker_stop(&c->workers[i]);
+		torpor_worker_stop(c, &c->workers[i]);
 	for (i = 0; c->blocks && i < c->nr_blocks; i++)
 		kvfree(c->blocks[i].out);
 	kfree(c->blocks);
@@ -277,6 +294,7 @@ struct torpor_block *torpor_compress_collect(struct torpor_compress *c,
 {
 	struct torpor_block *b;
 	bool idle;
+	u64 t0;
 
 	b = torpor_compress_pop_done(c, &idle);
 	if (b || !wait || idle)
@@ -284,7 +302,9 @@ struct torpor_block *torpor_compress_collect(struct torpor_compress *c,
 	b = torpor_compress_here(c);
 	if (b)
 		return b;
+	t0 = ktime_get_ns();
 	wait_event(c->done_wait, (b = torpor_compress_pop_done(c, &idle)) || idle);
+	c->profile.wait_ns += ktime_get_ns() - t0;
 	return b;
 }
 

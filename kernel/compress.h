@@ -17,6 +17,15 @@
 
 struct torpor_worker;
 
+/* Where the compression's time went, ns: for the write's profile. */
+struct torpor_compress_profile {
+	u64 input_ns;		/* gathering pages, checking live ones */
+	u64 lz4_ns;
+	u64 sum_ns;		/* payload and block head checksums */
+	u64 caller_ns;		/* of all three, in the caller */
+	u64 wait_ns;		/* the caller waiting for a block */
+};
+
 struct torpor_block {
 	struct list_head node;
 	u64 first_data_page;
@@ -45,6 +54,7 @@ struct torpor_compress {
 	struct torpor_worker *workers;	/* [0]: the caller, no thread */
 	unsigned int nr_workers;
 	u32 seed;			/* the image's, for block heads */
+	struct torpor_compress_profile profile;	/* summed at stop */
 };
 
 int torpor_compress_start(struct torpor_compress *c, u32 seed);

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
+#include <linux/timekeeping.h>
 #include <linux/wait_bit.h>
 
 #include "bdev.h"
@@ -131,8 +132,11 @@ static void torpor_swap_submit(struct torpor_swap *sw)
 
 static void torpor_swap_wait(struct torpor_swap *sw, int below)
 {
+	u64 t0 = ktime_get_ns();
+
 	wait_var_event(&sw->pages_in_flight,
 		       atomic_read(&sw->pages_in_flight) < below);
+	sw->wait_ns += ktime_get_ns() - t0;
 }
 
 static void torpor_swap_free_slots(struct torpor_swap *sw)
@@ -272,6 +276,7 @@ static void torpor_swap_end_io(struct bio *bio)
 struct page *torpor_swap_page_alloc(struct torpor_swap *sw)
 {
 	struct page *page = torpor_swap_reuse(sw);
+	u64 t0;
 
 	if (!page && sw->nr_pool < TORPOR_POOL_PAGES) {
 		page = alloc_page(GFP_NOIO | __GFP_NOWARN);
@@ -280,9 +285,11 @@ struct page *torpor_swap_page_alloc(struct torpor_swap *sw)
 	if (page)
 		return page;
 	torpor_swap_submit(sw);
+	t0 = ktime_get_ns();
 	wait_var_event(&sw->pages_in_flight,
 		       !llist_empty(&sw->written) ||
 		       !atomic_read(&sw->pages_in_flight));
+	sw->wait_ns += ktime_get_ns() - t0;
 	return torpor_swap_reuse(sw) ?: alloc_page(GFP_NOIO | __GFP_HIGH);
 }
 

@@ -43,6 +43,7 @@ struct torpor_swap {
 	struct llist_head written;
 	struct llist_node *spare;	/* taken off @written by the writer */
 	unsigned int nr_pool;		/* allocated by torpor_swap_page_alloc */
+	u64 wait_ns;			/* waiting for writes to complete */
 };
 
 int torpor_swap_open(struct torpor_swap *sw, bool raw);

@@ -41,6 +41,8 @@ struct torpor_writer {
 	struct page *hdr_page;
 	struct torpor_image_header *hdr;
 	u64 start_ns;
+	u64 data_ns;			/* the data pages, of the write */
+	u64 pack_ns;			/* blocks into the stream, of it */
 	u64 data_pages;
 	u64 zero_pages;
 	u64 nr_blocks;
@@ -140,9 +142,11 @@ static int torpor_writer_changed(unsigned long pfn)
 
 static int torpor_writer_pack(struct torpor_writer *wr, struct torpor_block *b)
 {
+	u64 t0 = ktime_get_ns();
 	int err = b->err ? torpor_writer_changed(b->changed) :
 			   torpor_ostream_add(&wr->out, b->out, b->len);
 
+	wr->pack_ns += ktime_get_ns() - t0;
 	wr->nr_blocks++;
 	torpor_stats_progress_add(b->npages);
 	torpor_compress_put(&wr->comp, b);
@@ -221,6 +225,7 @@ static int torpor_writer_write_data(struct torpor_writer *wr)
 {
 	struct torpor_snapshot_iter it;
 	struct torpor_snapshot_page p;
+	u64 t0 = ktime_get_ns();
 	int err;
 
 	err = torpor_compress_start(&wr->comp, wr->seed);
@@ -239,6 +244,7 @@ static int torpor_writer_write_data(struct torpor_writer *wr)
 	torpor_compress_stop(&wr->comp);
 	if (wr->flipped)
 		*wr->flipped ^= 0xff;
+	wr->data_ns = ktime_get_ns() - t0;
 	return err;
 }
 
@@ -338,6 +344,25 @@ static int torpor_writer_write_tail(struct torpor_writer *wr)
 	return err;
 }
 
+/*
+ * Where the data pages' time went, for benchmarks (dynamic debug:
+ * torpor.dyndbg=+p).  The writer's own part, besides packing, compressing
+ * and waiting, is walking the snapshot and the zero check.
+ */
+static void torpor_writer_profile(const struct torpor_writer *wr)
+{
+	const struct torpor_compress_profile *c = &wr->comp.profile;
+	u64 own = wr->data_ns - min(wr->data_ns,
+				    wr->pack_ns + c->caller_ns + c->wait_ns);
+
+	pr_debug("write profile (ms): data pages %llu; writer: walk and zero check %llu, pack %llu (waiting for the disk %llu), compress %llu, wait for workers %llu; all %u workers: gather and check %llu, LZ4 %llu, checksums %llu\n",
+		 wr->data_ns / NSEC_PER_MSEC, own / NSEC_PER_MSEC,
+		 wr->pack_ns / NSEC_PER_MSEC, wr->sw.wait_ns / NSEC_PER_MSEC,
+		 c->caller_ns / NSEC_PER_MSEC, c->wait_ns / NSEC_PER_MSEC,
+		 wr->comp.nr_workers, c->input_ns / NSEC_PER_MSEC,
+		 c->lz4_ns / NSEC_PER_MSEC, c->sum_ns / NSEC_PER_MSEC);
+}
+
 static void torpor_writer_summary(struct torpor_writer *wr)
 {
 	u64 pages = wr->data_pages + wr->zero_pages;
@@ -350,6 +375,7 @@ static void torpor_writer_summary(struct torpor_writer *wr)
 	pr_info("image written: %llu pages (%llu zero), %llu bytes, ratio %llu.%02llu, %llu MB/s, %llu ms\n",
 		pages, wr->zero_pages, bytes, ratio / 100, ratio % 100,
 		div64_u64(bytes * NSEC_PER_USEC, ns), div64_u64(ns, NSEC_PER_MSEC));
+	torpor_writer_profile(wr);
 }
 
 static int torpor_writer_write_all(struct torpor_writer *wr,
