@@ -173,6 +173,25 @@ bench_num()
 	echo "$1" | sed -n "s/.*$2.*/\1/p"
 }
 
+# The writer's profile (kernel/writer.c, torpor_writer_profile), ms: its
+# own walk and zero check, packing the stream and of that waiting for the
+# disk, compressing, waiting for the workers; the workers' CPU time all
+# told, gathering and checking pages, LZ4, checksums.
+bench_write_profile()
+{
+	local line
+
+	line=$(bench_kmsg 'torpor: write profile')
+	echo "wp_walk_ms=$(bench_num "$line" 'walk and zero check \([0-9]*\)')"
+	echo "wp_pack_ms=$(bench_num "$line" 'pack \([0-9]*\)')"
+	echo "wp_disk_ms=$(bench_num "$line" 'waiting for the disk \([0-9]*\)')"
+	echo "wp_compress_ms=$(bench_num "$line" ', compress \([0-9]*\)')"
+	echo "wp_wait_ms=$(bench_num "$line" 'wait for workers \([0-9]*\)')"
+	echo "wp_gather_ms=$(bench_num "$line" 'gather and check \([0-9]*\)')"
+	echo "wp_lz4_ms=$(bench_num "$line" 'LZ4 \([0-9]*\)')"
+	echo "wp_sum_ms=$(bench_num "$line" 'checksums \([0-9]*\)')"
+}
+
 # What the hibernating boot showed: times and the image as logged.
 bench_hibernate_fields()
 {
@@ -193,6 +212,7 @@ bench_hibernate_fields()
 		echo "zero_pages=$(bench_num "$line" '(\([0-9]*\) zero)')"
 		echo "logged_bytes=$(bench_num "$line" ', \([0-9]*\) bytes')"
 		echo "write_ms=$(bench_num "$line" ', \([0-9]*\) ms')"
+		bench_write_profile
 	else
 		line=$(bench_kmsg 'PM: .*Image created (')
 		echo "t_snapshot=$(bench_at 'PM: .*Image created (')"
@@ -247,6 +267,8 @@ bench_round()
 	# shellcheck disable=SC2153 # APPEND is the harness's (tools/qemu/lib.sh)
 	append="$APPEND $args harness.bench_method=$method"
 	[[ $method != swsusp-lz4 ]] || append="$append hibernate.compressor=lz4"
+	# The writer's profile, a debug message (bench_write_profile).
+	[[ $method != torpor ]] || append="$append torpor.dyndbg=+p"
 	swap=$(disk_path swap)
 	bench_fresh_swap
 	echo "# round $round: $method"
@@ -364,7 +386,7 @@ bench_wait_running()
 # shellcheck disable=SC2034 # the WORKLOAD_* sizes are workload_start's
 stage_hibernate()
 {
-	local dev hog swapped
+	local dev hog swapped console
 
 	dev=$(disk_dev swap)
 	WORKLOAD_RANDOM_MIB=$(karg harness.bench_random)
@@ -378,9 +400,14 @@ stage_hibernate()
 	hog=$(workload_hog_field 1)
 	sync
 	swapped=$(bench_vmstat pswpout)
+	# The console shows debug messages (torpor's write profile) for the
+	# hibernation only.
+	console=$(cut -f 1 /proc/sys/kernel/printk)
+	dmesg -n 8
 	log "bench: hibernating ($(karg harness.bench_method))"
 	echo disk >/sys/power/state ||
 		fail "echo disk failed: $(dmesg | grep -E 'torpor:|PM:' | tail -n 1)"
+	dmesg -n "$console"
 	log "bench: resumed"
 	# The counters are the snapshot's: what went out before it.
 	log "bench: swapped out $(($(bench_vmstat pswpout) - swapped)) pages while hibernating"
