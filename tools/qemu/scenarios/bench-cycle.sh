@@ -18,7 +18,8 @@
 #
 # ROUNDS (default 3), BENCH_WORKLOAD=w1|w2|w3 (default w1), SMP, APPEND,
 # BENCH_DISK=fast|laptop (default fast: the disks as fast as the host's
-# page cache).
+# page cache), BENCH_METHODS (some of the methods above, to compare two
+# builds of torpor alone, say; default all of them).
 
 BENCH_DATA_DIR=/data
 BENCH_DATA_FILE=$BENCH_DATA_DIR/cache
@@ -43,6 +44,7 @@ plan()
 	esac
 	args="harness.bench_random=64 harness.bench_text=4000000 harness.bench_anon=$anon_mib"
 	[[ $KERNEL == "$KVER_61" || ${BENCH_LZ4:-1} == 0 ]] || methods="$methods swsusp-lz4"
+	methods=${BENCH_METHODS:-$methods}
 	BENCH_SWAP_MIB=$swap_mib
 	BENCH_MEM=$mem
 	disk swap "$swap_mib" swap
