@@ -330,10 +330,14 @@ boot_early_failure()
 
 # guest_triple_faulted: the boot ended in a triple fault, which
 # -no-reboot turns into a quiet exit of QEMU with status 0, as a
-# power-off or ACPI S4 would; QEMU's reset log tells them apart.
+# power-off or ACPI S4 would; QEMU's reset log tells them apart.  Not one
+# the machine reset after (reboot=yes), nor one on the way of the
+# kernel's own restart, whose last method is a triple fault.
 guest_triple_faulted()
 {
-	grep -qs '^Triple fault' "$WORK/boot$BOOT.resets"
+	[[ $(grep -E '^(Triple fault|CPU Reset)' "$WORK/boot$BOOT.resets" 2>/dev/null |
+	     tail -n 1) == 'Triple fault' ]] &&
+		! grep -q 'reboot: Restarting system' "$LOG"
 }
 
 boot_classify()
