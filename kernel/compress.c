@@ -6,6 +6,13 @@
  * they are not adjacent) and checksums the result.  Blocks come back in
  * completion order, which the format allows, so no worker ever waits for
  * a slower one.
+ *
+ * Data that does not compress (media, encrypted or random memory) is
+ * stored raw, and is recognised cheaply: after a block stored raw, a
+ * worker first tries LZ4 on the next block's head only, and stores the
+ * whole block raw if that does not shrink.  Incompressible memory then
+ * costs a fraction of a full LZ4 pass, while compressible memory, which
+ * rarely follows a raw block, pays for no trial at all.
  */
 #include <linux/cpumask.h>
 #include <linux/err.h>
@@ -24,14 +31,27 @@
 #define TORPOR_BLOCKS_PER_WORKER	4
 #define TORPOR_BLOCK_MAX_BYTES \
 	(sizeof(struct torpor_block_head) + TORPOR_BLOCK_PAGES * PAGE_SIZE)
+/* The head LZ4 tries after a raw block (see the top of this file). */
+#define TORPOR_TRIAL_BYTES	(4 * PAGE_SIZE)
 
 struct torpor_worker {
 	struct torpor_compress *c;
 	struct task_struct *task;
 	void *lz4_mem;
+	/*
+	 * Shaped like a block's output, pages gathered where its payload
+	 * goes: a block stored raw trades its output buffer for this one
+	 * instead of copying the payload over.
+	 */
 	void *staging;
+	bool last_raw;
 	struct torpor_compress_profile profile;
 };
+
+static void *torpor_staging_payload(struct torpor_worker *w)
+{
+	return w->staging + sizeof(struct torpor_block_head);
+}
 
 /*
  * The block's pages as one buffer: where they are, when their copies are
@@ -42,6 +62,7 @@ struct torpor_worker {
 static const void *torpor_block_input(struct torpor_worker *w,
 				      struct torpor_block *b)
 {
+	void *buf = torpor_staging_payload(w);
 	unsigned int i;
 
 	for (i = 1; i < b->npages && !b->live; i++)
@@ -50,26 +71,56 @@ static const void *torpor_block_input(struct torpor_worker *w,
 	if (i == b->npages && !b->live)
 		return b->src[0];
 	for (i = 0; i < b->npages; i++)
-		copy_page(w->staging + i * PAGE_SIZE, (void *)b->src[i]);
+		copy_page(buf + i * PAGE_SIZE, (void *)b->src[i]);
 	for (i = 0; i < b->npages; i++) {
 		if (!(b->live & BIT(i)) ||
-		    torpor_live_hash(w->staging + i * PAGE_SIZE) == b->hash[i])
+		    torpor_live_hash(buf + i * PAGE_SIZE) == b->hash[i])
 			continue;
 		b->err = -EAGAIN;
 		b->changed = b->pfn[i];
 		return NULL;
 	}
-	return w->staging;
+	return buf;
+}
+
+/* LZ4 of @raw bytes at @in into @payload; @raw when it would not shrink. */
+static int torpor_block_lz4(struct torpor_worker *w, const void *in,
+			    char *payload, int raw)
+{
+	int clen;
+
+	if (w->last_raw && raw > TORPOR_TRIAL_BYTES &&
+	    LZ4_compress_default(in, payload, TORPOR_TRIAL_BYTES,
+				 TORPOR_TRIAL_BYTES - 1, w->lz4_mem) <= 0)
+		return raw;
+	/* A payload as long as the input means "stored raw". */
+	clen = LZ4_compress_default(in, payload, raw, raw - 1, w->lz4_mem);
+	return clen > 0 ? clen : raw;
+}
+
+/* A raw payload goes into @b's output, by trading buffers if it is ours. */
+static void torpor_block_store_raw(struct torpor_worker *w,
+				   struct torpor_block *b, const void *in,
+				   int raw)
+{
+	void *out = b->out;
+
+	if (in != torpor_staging_payload(w)) {
+		torpor_copy(out + sizeof(struct torpor_block_head), in, raw);
+		return;
+	}
+	b->out = w->staging;
+	w->staging = out;
 }
 
 static void torpor_compress_block(struct torpor_worker *w,
 				  struct torpor_block *b)
 {
-	struct torpor_block_head *head = b->out;
-	char *payload = (char *)(head + 1);
+	struct torpor_block_head *head;
 	int raw = b->npages * PAGE_SIZE;
 	u64 t0 = ktime_get_ns(), t1, t2;
 	const void *in = torpor_block_input(w, b);
+	char *payload;
 	int clen;
 
 	t1 = ktime_get_ns();
@@ -77,12 +128,12 @@ static void torpor_compress_block(struct torpor_worker *w,
 	if (!in)
 		return;
 
-	/* A payload as long as the input means "stored raw". */
-	clen = LZ4_compress_default(in, payload, raw, raw - 1, w->lz4_mem);
-	if (clen <= 0) {
-		torpor_copy(payload, in, raw);
-		clen = raw;
-	}
+	clen = torpor_block_lz4(w, in, b->out + sizeof(*head), raw);
+	w->last_raw = clen == raw;
+	if (w->last_raw)
+		torpor_block_store_raw(w, b, in, raw);
+	head = b->out;
+	payload = (char *)(head + 1);
 	t2 = ktime_get_ns();
 	w->profile.lz4_ns += t2 - t1;
 	*head = (struct torpor_block_head){
@@ -137,7 +188,7 @@ static int torpor_worker_start(struct torpor_compress *c,
 {
 	w->c = c;
 	w->lz4_mem = kvmalloc(LZ4_MEM_COMPRESS, GFP_KERNEL);
-	w->staging = kvmalloc(TORPOR_BLOCK_PAGES * PAGE_SIZE, GFP_KERNEL);
+	w->staging = kvmalloc(TORPOR_BLOCK_MAX_BYTES, GFP_KERNEL);
 	if (!w->lz4_mem || !w->staging)
 		return -ENOMEM;
 	if (!id)
