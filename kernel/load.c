@@ -2,9 +2,9 @@
 /*
  * The load itself.  This thread walks the block stream and checks every
  * block head as it arrives; workers (an unbound workqueue, one job per
- * online CPU in flight plus slack) check the payload and decompress it
- * straight to its pages' places when those are adjacent, else into a
- * buffer from which each page is copied to its place.  The first failure
+ * online CPU in flight plus slack) check the payload where the reader
+ * read it and decompress it straight to its pages' places when those are
+ * adjacent, else into a buffer from which each page is copied to its place.  The first failure
  * stops everything and is reported with the block it happened in.
  */
 #include <linux/cpumask.h>
@@ -12,11 +12,13 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "bits.h"
+#include "copy.h"
 #include "load.h"
 #include "place.h"
 #include "crc.h"
@@ -33,7 +35,8 @@ struct torpor_job {
 	struct torpor_loader *ld;
 	u64 nr;				/* block number in stream order */
 	struct torpor_block_head head;
-	u8 *in;
+	struct torpor_loan loan;	/* the payload, where it was read */
+	u8 *in;				/* it, where the ring wraps */
 	u8 *out;
 };
 
@@ -51,6 +54,9 @@ struct torpor_loader {
 	struct list_head free;
 	wait_queue_head_t wait;
 	atomic_t error;
+	/* Where the time went, ns, for benchmarks (torpor_load_profile()). */
+	u64 job_wait_ns;		/* the reader waiting for a free job */
+	atomic64_t hash_ns, lz4_ns, place_ns;	/* all workers */
 };
 
 /*
@@ -229,29 +235,35 @@ static u8 *torpor_job_dest(const struct torpor_job *job)
 }
 
 /* The block's pages, decompressed into @buf or stored raw; NULL if bad. */
-static u8 *torpor_job_decompress(struct torpor_job *job, u8 *buf)
+static const u8 *torpor_job_decompress(struct torpor_job *job, u8 *buf)
 {
 	u32 clen = le32_to_cpu(job->head.clen);
 	int size = le32_to_cpu(job->head.npages) * PAGE_SIZE;
 
 	/* A payload as long as its pages is stored raw (LZ4 did not help). */
 	if (clen == size)
-		return job->in;
+		return job->loan.data;
 	if (!job->ld->lz4)
 		return NULL;
-	if (LZ4_decompress_safe(job->in, buf, clen, size) != size)
+	if (LZ4_decompress_safe(job->loan.data, buf, clen, size) != size)
 		return NULL;
 	return buf;
 }
 
-/* Puts @pages where they go, unless they were decompressed there (@dst). */
-static void torpor_job_place(struct torpor_job *job, u8 *pages, u8 *dst)
+/*
+ * Puts @pages where they go, unless they were decompressed there (@dst).
+ * Raw pages are where the stream has them, on no page boundary.
+ */
+static void torpor_job_place(struct torpor_job *job, const u8 *pages, u8 *dst)
 {
 	void **dest = &job->ld->pl->dest[le64_to_cpu(job->head.first_data_page)];
 	u32 i, npages = le32_to_cpu(job->head.npages);
 
 	for (i = 0; dst != pages && i < npages; i++)
-		copy_page(dest[i], pages + i * PAGE_SIZE);
+		if (PAGE_ALIGNED(pages))
+			copy_page(dest[i], (void *)pages + i * PAGE_SIZE);
+		else
+			torpor_copy(dest[i], pages + i * PAGE_SIZE, PAGE_SIZE);
 	torpor_stats_progress_add(npages);
 }
 
@@ -269,12 +281,18 @@ static void torpor_job_work(struct work_struct *work)
 {
 	struct torpor_job *job = container_of(work, struct torpor_job, work);
 	struct torpor_loader *ld = job->ld;
-	u8 *pages, *dst;
+	u64 t0 = ktime_get_ns(), t1, t2;
+	const u8 *pages;
+	bool ok;
+	u8 *dst;
 
 	if (atomic_read(&ld->error))
 		goto out;
-	if (torpor_payload_hash(job->in, le32_to_cpu(job->head.clen)) !=
-	    le32_to_cpu(job->head.hash)) {
+	ok = torpor_payload_hash(job->loan.data, le32_to_cpu(job->head.clen)) ==
+	     le32_to_cpu(job->head.hash);
+	t1 = ktime_get_ns();
+	atomic64_add(t1 - t0, &ld->hash_ns);
+	if (!ok) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload checksum mismatch",
 				 job->nr);
 		goto out;
@@ -284,12 +302,17 @@ static void torpor_job_work(struct work_struct *work)
 	/* Straight to the pages' places when they are adjacent. */
 	dst = torpor_job_dest(job);
 	pages = torpor_job_decompress(job, dst ?: job->out);
-	if (!pages)
+	t2 = ktime_get_ns();
+	atomic64_add(t2 - t1, &ld->lz4_ns);
+	if (!pages) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload does not decompress to %u pages",
 				 job->nr, le32_to_cpu(job->head.npages));
-	else
-		torpor_job_place(job, pages, dst);
+		goto out;
+	}
+	torpor_job_place(job, pages, dst);
+	atomic64_add(ktime_get_ns() - t2, &ld->place_ns);
 out:
+	torpor_reader_return(&job->loan);
 	torpor_job_put(job);
 }
 
@@ -345,9 +368,11 @@ static int torpor_loader_init(struct torpor_loader *ld, struct torpor_in *in,
 static struct torpor_job *torpor_job_get(struct torpor_loader *ld)
 {
 	struct torpor_job *job = NULL;
+	u64 t0 = ktime_get_ns();
 
 	wait_event(ld->wait, !list_empty_careful(&ld->free) ||
 			     atomic_read(&ld->error));
+	ld->job_wait_ns += ktime_get_ns() - t0;
 	spin_lock(&ld->lock);
 	if (!atomic_read(&ld->error)) {
 		job = list_first_entry(&ld->free, struct torpor_job, free);
@@ -398,7 +423,8 @@ static int torpor_load_block(struct torpor_loader *ld, struct torpor_reader *rd,
 	ret = torpor_head_check(ld, job, rd->pos);
 	if (ret)
 		goto put;
-	ret = torpor_reader_copy(rd, job->in, le32_to_cpu(job->head.clen));
+	ret = torpor_reader_lend(rd, le32_to_cpu(job->head.clen), job->in,
+				 &job->loan);
 	if (ret)
 		goto read_error;
 	atomic64_add(sizeof(job->head) + le32_to_cpu(job->head.clen),
@@ -414,9 +440,25 @@ put:
 	return ret;
 }
 
+/*
+ * Where the load's time went, for benchmarks (dynamic debug:
+ * torpor.dyndbg=+p, printed by the boot kernel before the hand-over).
+ */
+static void torpor_load_profile(const struct torpor_loader *ld,
+				const struct torpor_reader *rd, u64 ns)
+{
+	pr_debug("load profile (ms): blocks %llu; reader: waiting for the disk %llu, for loans back %llu, for a free worker %llu; all workers: checksums %llu, LZ4 %llu, placing %llu\n",
+		 ns / NSEC_PER_MSEC, rd->disk_ns / NSEC_PER_MSEC,
+		 rd->loans_ns / NSEC_PER_MSEC, ld->job_wait_ns / NSEC_PER_MSEC,
+		 (u64)atomic64_read(&ld->hash_ns) / NSEC_PER_MSEC,
+		 (u64)atomic64_read(&ld->lz4_ns) / NSEC_PER_MSEC,
+		 (u64)atomic64_read(&ld->place_ns) / NSEC_PER_MSEC);
+}
+
 static int torpor_load_stream(struct torpor_loader *ld)
 {
 	u64 nr, nr_blocks = le64_to_cpu(ld->in->hdr.nr_blocks);
+	u64 t0 = ktime_get_ns();
 	struct torpor_reader rd;
 	unsigned long seen;
 	int ret;
@@ -429,6 +471,7 @@ static int torpor_load_stream(struct torpor_loader *ld)
 		ret = torpor_load_block(ld, &rd, nr);
 	flush_workqueue(ld->wq);
 	torpor_reader_close(&rd);
+	torpor_load_profile(ld, &rd, ktime_get_ns() - t0);
 	ret = ret ?: atomic_read(&ld->error);
 	seen = torpor_bits_weight(ld->seen, ld->nr_data);
 	if (!ret && (rd.pos != le64_to_cpu(ld->in->hdr.data_bytes) ||

@@ -2,13 +2,17 @@
 /*
  * Reading the image: the map chain, then the block stream through it.
  * The stream is read ahead in chunks so the disk stays busy while blocks
- * are checked and decompressed.
+ * are checked and decompressed.  Block payloads are lent to the workers
+ * where they were read, rather than copied out by the one thread that
+ * walks the stream; a chunk is read again only once every loan from it
+ * is back.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 
 #include "bdev.h"
@@ -198,12 +202,16 @@ static void torpor_chunk_submit(struct torpor_in *in, struct torpor_chunk *c,
 		complete(&c->done);
 }
 
-static int torpor_chunk_wait(struct torpor_chunk *c)
+static int torpor_chunk_wait(struct torpor_chunk *c, u64 *wait_ns)
 {
+	u64 t0;
+
 	if (!c->ready) {
+		t0 = ktime_get_ns();
 		wait_for_completion(&c->done);
 		invalidate_kernel_vmap_range(c->buf, c->npages * PAGE_SIZE);
 		c->ready = true;
+		*wait_ns += ktime_get_ns() - t0;
 	}
 	return atomic_read(&c->error);
 }
@@ -219,10 +227,11 @@ int torpor_reader_read(struct torpor_in *in, void *buf, u64 first,
 		       unsigned int npages)
 {
 	struct torpor_chunk c = { .buf = buf };
+	u64 wait_ns = 0;
 
 	init_completion(&c.done);
 	torpor_chunk_submit(in, &c, first, npages);
-	return torpor_chunk_wait(&c);
+	return torpor_chunk_wait(&c, &wait_ns);
 }
 
 static void torpor_reader_next(struct torpor_reader *rd, struct torpor_chunk *c)
@@ -234,6 +243,27 @@ static void torpor_reader_next(struct torpor_reader *rd, struct torpor_chunk *c)
 		return;
 	torpor_chunk_submit(rd->in, c, rd->next_page, n);
 	rd->next_page += n;
+}
+
+#define TORPOR_CHUNK_BYTES	(TORPOR_CHUNK_PAGES * PAGE_SIZE)
+
+/*
+ * Read again the chunks consumed up to the one before the current: the
+ * one just left may still be lent to blocks being loaded, and waiting for
+ * those here would idle the workers.
+ */
+static void torpor_reader_recycle(struct torpor_reader *rd)
+{
+	u64 now = rd->pos / TORPOR_CHUNK_BYTES;
+
+	for (; rd->recycled + 1 < now; rd->recycled++) {
+		struct torpor_chunk *c = &rd->chunk[rd->recycled % TORPOR_CHUNKS];
+		u64 t0 = ktime_get_ns();
+
+		wait_var_event(&c->lent, !atomic_read(&c->lent));
+		rd->loans_ns += ktime_get_ns() - t0;
+		torpor_reader_next(rd, c);
+	}
 }
 
 /**
@@ -248,16 +278,15 @@ int torpor_reader_open(struct torpor_reader *rd, struct torpor_in *in)
 	memset(rd, 0, sizeof(*rd));
 	rd->in = in;
 	rd->end_page = DIV_ROUND_UP(le64_to_cpu(in->hdr.data_bytes), PAGE_SIZE);
+	rd->ring = vmalloc(TORPOR_CHUNKS * TORPOR_CHUNK_BYTES);
+	if (!rd->ring)
+		return -ENOMEM;
 	for (i = 0; i < TORPOR_CHUNKS; i++) {
 		struct torpor_chunk *c = &rd->chunk[i];
 
 		init_completion(&c->done);
 		c->ready = true;
-		c->buf = vmalloc(TORPOR_CHUNK_PAGES * PAGE_SIZE);
-		if (!c->buf) {
-			torpor_reader_close(rd);
-			return -ENOMEM;
-		}
+		c->buf = rd->ring + i * TORPOR_CHUNK_BYTES;
 	}
 	for (i = 0; i < TORPOR_CHUNKS; i++)
 		torpor_reader_next(rd, &rd->chunk[i]);
@@ -272,40 +301,96 @@ int torpor_reader_open(struct torpor_reader *rd, struct torpor_in *in)
  */
 int torpor_reader_copy(struct torpor_reader *rd, void *dst, size_t len)
 {
-	const size_t chunk_bytes = TORPOR_CHUNK_PAGES * PAGE_SIZE;
 	int ret;
 
 	if (len > le64_to_cpu(rd->in->hdr.data_bytes) - rd->pos)
 		return -EINVAL;
+	torpor_reader_recycle(rd);
 	while (len) {
-		u64 nr = rd->pos / chunk_bytes;
+		u64 nr = rd->pos / TORPOR_CHUNK_BYTES;
 		struct torpor_chunk *c = &rd->chunk[nr % TORPOR_CHUNKS];
-		size_t off = rd->pos % chunk_bytes;
-		size_t n = min(len, chunk_bytes - off);
+		size_t off = rd->pos % TORPOR_CHUNK_BYTES;
+		size_t n = min(len, TORPOR_CHUNK_BYTES - off);
 
-		ret = torpor_chunk_wait(c);
+		ret = torpor_chunk_wait(c, &rd->disk_ns);
 		if (ret)
 			return ret;
 		torpor_copy(dst, c->buf + off, n);
 		dst += n;
 		len -= n;
 		rd->pos += n;
-		if (off + n == chunk_bytes)
-			torpor_reader_next(rd, c);
 	}
 	return 0;
 }
 
-/* Waits for reads still in flight: their buffers are about to be freed. */
+/**
+ * torpor_reader_lend - take the next bytes of the block stream in place
+ * @rd: the reader
+ * @len: how many, at most a chunk; -EINVAL past the end of the block stream
+ * @buf: where they are copied instead when they wrap around the ring
+ * @loan: filled in with where they are; hand it to torpor_reader_return()
+ */
+int torpor_reader_lend(struct torpor_reader *rd, size_t len, void *buf,
+		       struct torpor_loan *loan)
+{
+	u64 nr = rd->pos / TORPOR_CHUNK_BYTES;
+	size_t off = rd->pos % TORPOR_CHUNK_BYTES;
+	unsigned int i, n = off + len > TORPOR_CHUNK_BYTES ? 2 : 1;
+	int ret;
+
+	memset(loan, 0, sizeof(*loan));
+	if (len > le64_to_cpu(rd->in->hdr.data_bytes) - rd->pos)
+		return -EINVAL;
+	if (len > TORPOR_CHUNK_BYTES ||
+	    (n == 2 && nr % TORPOR_CHUNKS == TORPOR_CHUNKS - 1)) {
+		loan->data = buf;
+		return torpor_reader_copy(rd, buf, len);
+	}
+	torpor_reader_recycle(rd);
+	for (i = 0; i < n; i++) {
+		loan->chunk[i] = &rd->chunk[(nr + i) % TORPOR_CHUNKS];
+		ret = torpor_chunk_wait(loan->chunk[i], &rd->disk_ns);
+		if (ret) {
+			memset(loan, 0, sizeof(*loan));
+			return ret;
+		}
+	}
+	for (i = 0; i < n; i++)
+		atomic_inc(&loan->chunk[i]->lent);
+	loan->data = loan->chunk[0]->buf + off;
+	rd->pos += len;
+	return 0;
+}
+
+/* The loan's chunks may be read again; a copied loan holds none. */
+void torpor_reader_return(struct torpor_loan *loan)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(loan->chunk) && loan->chunk[i]; i++) {
+		/* The reader may free the ring once it sees the count drop. */
+		if (atomic_dec_and_test(&loan->chunk[i]->lent))
+			wake_up_var(&loan->chunk[i]->lent);
+		loan->chunk[i] = NULL;
+	}
+	loan->data = NULL;
+}
+
+/*
+ * Waits for reads still in flight and for loans (the loader's workers
+ * have returned theirs by now): the ring is about to be freed.
+ */
 void torpor_reader_close(struct torpor_reader *rd)
 {
 	int i;
 
+	if (!rd->ring)
+		return;
 	for (i = 0; i < TORPOR_CHUNKS; i++) {
-		if (!rd->chunk[i].buf)
-			continue;
-		torpor_chunk_wait(&rd->chunk[i]);
-		vfree(rd->chunk[i].buf);
-		rd->chunk[i].buf = NULL;
+		torpor_chunk_wait(&rd->chunk[i], &rd->disk_ns);
+		wait_var_event(&rd->chunk[i].lent,
+			       !atomic_read(&rd->chunk[i].lent));
 	}
+	vfree(rd->ring);
+	rd->ring = NULL;
 }

@@ -42,6 +42,7 @@ struct torpor_chunk {
 	unsigned int npages;
 	atomic_t pending;
 	atomic_t error;
+	atomic_t lent;			/* loans not yet returned */
 	bool ready;
 	struct completion done;
 };
@@ -49,13 +50,27 @@ struct torpor_chunk {
 #define TORPOR_CHUNK_PAGES	256	/* 1 MiB per read */
 #define TORPOR_CHUNKS		8	/* reads in flight */
 
-/* Sequential reader of the block stream. */
+/*
+ * Sequential reader of the block stream.  The chunks are consecutive in
+ * one buffer, so bytes that straddle two of them are still contiguous,
+ * except where the last one wraps to the first.
+ */
 struct torpor_reader {
 	struct torpor_in *in;
+	void *ring;
 	struct torpor_chunk chunk[TORPOR_CHUNKS];
 	u64 next_page;			/* next stream page to submit */
 	u64 end_page;			/* stream pages holding blocks */
 	u64 pos;			/* stream bytes consumed */
+	u64 recycled;			/* stream chunks read again since */
+	u64 disk_ns;			/* waiting for reads, for the profile */
+	u64 loans_ns;			/* waiting for loans back, for it */
+};
+
+/* Stream bytes lent in place: the chunks they are in stay until returned. */
+struct torpor_loan {
+	const void *data;
+	struct torpor_chunk *chunk[2];
 };
 
 int torpor_reader_load_map(struct torpor_in *in);
@@ -65,6 +80,9 @@ int torpor_reader_read(struct torpor_in *in, void *buf, u64 first,
 
 int torpor_reader_open(struct torpor_reader *rd, struct torpor_in *in);
 int torpor_reader_copy(struct torpor_reader *rd, void *dst, size_t len);
+int torpor_reader_lend(struct torpor_reader *rd, size_t len, void *buf,
+		       struct torpor_loan *loan);
+void torpor_reader_return(struct torpor_loan *loan);
 void torpor_reader_close(struct torpor_reader *rd);
 
 #endif /* _TORPOR_READER_H */

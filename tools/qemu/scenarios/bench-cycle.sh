@@ -194,6 +194,23 @@ bench_write_profile()
 	echo "wp_sum_ms=$(bench_num "$line" 'checksums \([0-9]*\)')"
 }
 
+# The loader's profile (kernel/load.c, torpor_load_profile), ms: the
+# blocks all told, the reader waiting for the disk, for loans back and for
+# a free worker; the workers' CPU time all told, checksums, LZ4, placing.
+bench_load_profile()
+{
+	local line
+
+	line=$(bench_kmsg 'torpor: load profile')
+	echo "lp_blocks_ms=$(bench_num "$line" 'blocks \([0-9]*\)')"
+	echo "lp_disk_ms=$(bench_num "$line" 'waiting for the disk \([0-9]*\)')"
+	echo "lp_loans_ms=$(bench_num "$line" 'for loans back \([0-9]*\)')"
+	echo "lp_job_ms=$(bench_num "$line" 'for a free worker \([0-9]*\)')"
+	echo "lp_hash_ms=$(bench_num "$line" 'checksums \([0-9]*\)')"
+	echo "lp_lz4_ms=$(bench_num "$line" 'LZ4 \([0-9]*\)')"
+	echo "lp_place_ms=$(bench_num "$line" 'placing \([0-9]*\)')"
+}
+
 # What the hibernating boot showed: times and the image as logged.
 bench_hibernate_fields()
 {
@@ -256,6 +273,7 @@ bench_resume_fields()
 		line=$(bench_kmsg 'torpor: resumed: image loaded in')
 		echo "t_woken=$(bench_at 'torpor: resumed: image loaded in')"
 		echo "handover_ms=$(bench_num "$line" 'handed over in \([0-9]*\) ms')"
+		bench_load_profile
 	else
 		echo "t_load_start=$(bench_at 'PM: .*Loading .*image data')"
 		echo "t_loaded=$(bench_at 'PM: .*Image loading done')"
@@ -269,7 +287,8 @@ bench_round()
 	# shellcheck disable=SC2153 # APPEND is the harness's (tools/qemu/lib.sh)
 	append="$APPEND $args harness.bench_method=$method"
 	[[ $method != swsusp-lz4 ]] || append="$append hibernate.compressor=lz4"
-	# The writer's profile, a debug message (bench_write_profile).
+	# The writer's and the loader's profiles, debug messages
+	# (bench_write_profile, bench_load_profile).
 	[[ $method != torpor ]] || append="$append torpor.dyndbg=+p"
 	swap=$(disk_path swap)
 	bench_fresh_swap
@@ -433,6 +452,8 @@ stage_resume()
 	bench_lz4
 	log "bench: resuming from $dev"
 	if [ "$(karg harness.bench_method)" = torpor ]; then
+		# The console shows the loader's profile, a debug message.
+		dmesg -n 8
 		load_torpor resume="$devno"
 	else
 		echo "$devno" >/sys/power/resume ||
