@@ -145,17 +145,27 @@ static enum torpor_frame torpor_classify(unsigned long pfn)
  * not yet moved to that list (mlocked, ramfs, secretmem, GPU buffers),
  * which drivers may write, nor pages pinned for DMA.
  */
-static bool torpor_frame_live(unsigned long pfn)
+static bool torpor_frame_lru(unsigned long pfn)
 {
-	struct page *page = pfn_to_page(pfn);
-	struct folio *folio = page_folio(page);
+	struct folio *folio = page_folio(pfn_to_page(pfn));
 	struct address_space *mapping;
 
 	if (!folio_test_lru(folio) || folio_test_unevictable(folio) ||
-	    folio_maybe_dma_pinned(folio) || !kernel_page_present(page))
+	    folio_maybe_dma_pinned(folio))
 		return false;
 	mapping = folio_mapping(folio);
 	return !mapping || !mapping_unevictable(mapping);
+}
+
+/*
+ * And in the direct map, where the atomic copy reads it.  The pages kept
+ * out of it (secretmem's) are in unevictable mappings, so the estimates
+ * before the copy, which walk every frame, spare themselves the page
+ * table lookup.
+ */
+static bool torpor_frame_live(unsigned long pfn)
+{
+	return torpor_frame_lru(pfn) && kernel_page_present(pfn_to_page(pfn));
 }
 
 struct torpor_estimate {
@@ -173,7 +183,7 @@ static void torpor_count_range(unsigned long start, unsigned long end,
 		if (torpor_classify(pfn) != TORPOR_FRAME_SAVE)
 			continue;
 		e->candidates++;
-		if (torpor_frame_live(pfn))
+		if (torpor_frame_lru(pfn))
 			e->live++;
 	}
 }
