@@ -54,7 +54,7 @@ struct torpor_loader {
 	struct list_head free;
 	wait_queue_head_t wait;
 	atomic_t error;
-	/* Where the time went, ns, for benchmarks (torpor_load_profile()). */
+	/* Where the time went, ns, for torpor_load_profile(). */
 	u64 job_wait_ns;		/* the reader waiting for a free job */
 	atomic64_t hash_ns, lz4_ns, place_ns;	/* all workers */
 };
@@ -444,21 +444,33 @@ put:
  * Where the load's time went, for benchmarks (dynamic debug:
  * torpor.dyndbg=+p, printed by the boot kernel before the hand-over).
  */
-static void torpor_load_profile(const struct torpor_loader *ld,
-				const struct torpor_reader *rd, u64 ns)
+void torpor_load_profile(const struct torpor_load_profile *p)
 {
-	pr_debug("load profile (ms): blocks %llu; reader: waiting for the disk %llu, for loans back %llu, for a free worker %llu; all workers: checksums %llu, LZ4 %llu, placing %llu\n",
-		 ns / NSEC_PER_MSEC, rd->disk_ns / NSEC_PER_MSEC,
-		 rd->loans_ns / NSEC_PER_MSEC, ld->job_wait_ns / NSEC_PER_MSEC,
-		 (u64)atomic64_read(&ld->hash_ns) / NSEC_PER_MSEC,
-		 (u64)atomic64_read(&ld->lz4_ns) / NSEC_PER_MSEC,
-		 (u64)atomic64_read(&ld->place_ns) / NSEC_PER_MSEC);
+	pr_debug("load profile (ms): map and index %llu, allocation %llu, placement %llu, blocks %llu; reader: waiting for the disk %llu, for loans back %llu, for a free worker %llu; all workers: checksums %llu, LZ4 %llu, placing %llu\n",
+		 p->index_ns / NSEC_PER_MSEC, p->alloc_ns / NSEC_PER_MSEC,
+		 p->assign_ns / NSEC_PER_MSEC, p->blocks_ns / NSEC_PER_MSEC,
+		 p->disk_ns / NSEC_PER_MSEC, p->loans_ns / NSEC_PER_MSEC,
+		 p->job_ns / NSEC_PER_MSEC, p->hash_ns / NSEC_PER_MSEC,
+		 p->lz4_ns / NSEC_PER_MSEC, p->place_ns / NSEC_PER_MSEC);
 }
 
-static int torpor_load_stream(struct torpor_loader *ld)
+/* The block stream's part of the profile. */
+static void torpor_load_stream_profile(const struct torpor_loader *ld,
+				       const struct torpor_reader *rd,
+				       struct torpor_load_profile *p)
+{
+	p->disk_ns = rd->disk_ns;
+	p->loans_ns = rd->loans_ns;
+	p->job_ns = ld->job_wait_ns;
+	p->hash_ns = atomic64_read(&ld->hash_ns);
+	p->lz4_ns = atomic64_read(&ld->lz4_ns);
+	p->place_ns = atomic64_read(&ld->place_ns);
+}
+
+static int torpor_load_stream(struct torpor_loader *ld,
+			      struct torpor_load_profile *prof)
 {
 	u64 nr, nr_blocks = le64_to_cpu(ld->in->hdr.nr_blocks);
-	u64 t0 = ktime_get_ns();
 	struct torpor_reader rd;
 	unsigned long seen;
 	int ret;
@@ -471,7 +483,7 @@ static int torpor_load_stream(struct torpor_loader *ld)
 		ret = torpor_load_block(ld, &rd, nr);
 	flush_workqueue(ld->wq);
 	torpor_reader_close(&rd);
-	torpor_load_profile(ld, &rd, ktime_get_ns() - t0);
+	torpor_load_stream_profile(ld, &rd, prof);
 	ret = ret ?: atomic_read(&ld->error);
 	seen = torpor_bits_weight(ld->seen, ld->nr_data);
 	if (!ret && (rd.pos != le64_to_cpu(ld->in->hdr.data_bytes) ||
@@ -485,10 +497,12 @@ static int torpor_load_stream(struct torpor_loader *ld)
  * torpor_load_blocks - load every data page to the place chosen for it
  * @in: the image, map loaded
  * @pl: placement, assigned
+ * @prof: filled in with where the time went
  *
  * Return: 0, or -errno after logging the block and check that failed.
  */
-int torpor_load_blocks(struct torpor_in *in, struct torpor_place *pl)
+int torpor_load_blocks(struct torpor_in *in, struct torpor_place *pl,
+		       struct torpor_load_profile *prof)
 {
 	struct torpor_loader ld = { };
 	int ret;
@@ -497,7 +511,7 @@ int torpor_load_blocks(struct torpor_in *in, struct torpor_place *pl)
 	if (ret)
 		ret = torpor_stats_fail(ret, "out of memory for the loader");
 	else
-		ret = torpor_load_stream(&ld);
+		ret = torpor_load_stream(&ld, prof);
 	torpor_loader_free(&ld);
 	return ret;
 }

@@ -19,6 +19,7 @@
 #include <linux/path.h>
 #include <linux/slab.h>
 #include <linux/suspend.h>
+#include <linux/timekeeping.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
@@ -90,6 +91,15 @@ static int torpor_discard_image(struct torpor_in *in, u64 sig_page, void *page)
 	return ret ?: torpor_sig_write_swap(in->bdev, sig_page, page);
 }
 
+/* Nanoseconds since *@t, which moves on to now: for the load's profile. */
+static u64 torpor_lap(u64 *t)
+{
+	u64 now = ktime_get_ns(), ns = now - *t;
+
+	*t = now;
+	return ns;
+}
+
 /*
  * Flushed to the medium before anything is loaded: whatever stops this
  * resume from here on, the next boot knows that one began.  The tail
@@ -117,10 +127,12 @@ static int torpor_count_attempt(struct torpor_in *in, u64 sig_page, void *page)
 }
 
 static int torpor_resume_place(struct torpor_in *in, struct torpor_place *pl,
-			       const struct torpor_extent *ext)
+			       const struct torpor_extent *ext,
+			       struct torpor_load_profile *prof)
 {
 	const struct torpor_image_header *h = &in->hdr;
 	u64 avail = si_mem_available();
+	u64 t = ktime_get_ns();
 	int ret;
 
 	/*
@@ -140,8 +152,10 @@ static int torpor_resume_place(struct torpor_in *in, struct torpor_place *pl,
 	if (ret)
 		return torpor_stats_fail(ret, "image refused: not enough free memory for %llu pages",
 					 le64_to_cpu(h->nr_pages));
+	prof->alloc_ns = torpor_lap(&t);
 	ret = torpor_place_assign(pl, ext, le64_to_cpu(h->index_extents),
 				  le64_to_cpu(h->nr_data_pages));
+	prof->assign_ns = torpor_lap(&t);
 	if (ret)
 		return torpor_stats_fail(ret, "image refused: not enough free memory for the copy list");
 	return 0;
@@ -150,14 +164,20 @@ static int torpor_resume_place(struct torpor_in *in, struct torpor_place *pl,
 /* Everything up to the hand-over. */
 static int torpor_resume_load(struct torpor_in *in, struct torpor_place *pl)
 {
+	struct torpor_load_profile prof = {};
 	struct torpor_extent *ext = NULL;
+	u64 t = ktime_get_ns();
 	int ret;
 
-	ret = torpor_reader_load_map(in) ?:
-	      torpor_load_index(in, &ext) ?:
-	      torpor_resume_place(in, pl, ext);
+	ret = torpor_reader_load_map(in) ?: torpor_load_index(in, &ext);
+	prof.index_ns = torpor_lap(&t);
+	ret = ret ?: torpor_resume_place(in, pl, ext, &prof);
+	t = ktime_get_ns();
 	if (!ret)
-		ret = torpor_load_blocks(in, pl);
+		ret = torpor_load_blocks(in, pl, &prof);
+	prof.blocks_ns = torpor_lap(&t);
+	if (!ret)
+		torpor_load_profile(&prof);
 	if (!ret)
 		pl->verify = torpor_verify_build(pl, ext,
 						 le64_to_cpu(in->hdr.index_extents));

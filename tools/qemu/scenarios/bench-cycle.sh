@@ -194,14 +194,18 @@ bench_write_profile()
 	echo "wp_sum_ms=$(bench_num "$line" 'checksums \([0-9]*\)')"
 }
 
-# The loader's profile (kernel/load.c, torpor_load_profile), ms: the
-# blocks all told, the reader waiting for the disk, for loans back and for
-# a free worker; the workers' CPU time all told, checksums, LZ4, placing.
+# The loader's profile (kernel/load.c, torpor_load_profile), ms: map
+# and index, placement's allocation and assignment, the blocks all told,
+# of it the reader waiting for the disk, for loans back and for a free
+# worker; the workers' CPU time all told, checksums, LZ4, placing.
 bench_load_profile()
 {
 	local line
 
 	line=$(bench_kmsg 'torpor: load profile')
+	echo "lp_index_ms=$(bench_num "$line" 'map and index \([0-9]*\)')"
+	echo "lp_alloc_ms=$(bench_num "$line" 'allocation \([0-9]*\)')"
+	echo "lp_assign_ms=$(bench_num "$line" 'placement \([0-9]*\)')"
 	echo "lp_blocks_ms=$(bench_num "$line" 'blocks \([0-9]*\)')"
 	echo "lp_disk_ms=$(bench_num "$line" 'waiting for the disk \([0-9]*\)')"
 	echo "lp_loans_ms=$(bench_num "$line" 'for loans back \([0-9]*\)')"
