@@ -90,15 +90,31 @@ int torpor_entry_resume(dev_t dev, sector_t offset)
 	return torpor_resume(dev, offset);
 }
 
+/**
+ * torpor_entry_resume_target - the resume device and offset, as set
+ * @dev: /sys/power/resume's device
+ * @offset: /sys/power/resume_offset
+ *
+ * The kernel's own variables, read here only: 6.1's livepatch looks up a
+ * kernel symbol once per place that refers to it, by a walk of the whole
+ * symbol table (Documentation/module.rst).
+ */
+void torpor_entry_resume_target(dev_t *dev, sector_t *offset)
+{
+	*dev = READ_ONCE(swsusp_resume_device);
+	*offset = READ_ONCE(swsusp_resume_block);
+}
+
 static ssize_t torpor_entry_resume_store(struct kobject *kobj,
 					 struct kobj_attribute *attr,
 					 const char *buf, size_t n)
 {
-	sector_t offset = READ_ONCE(swsusp_resume_block);
+	sector_t offset;
 	char *device;
 	dev_t dev;
 	int err;
 
+	torpor_entry_resume_target(&dev, &offset);
 	device = kstrndup(buf, n, GFP_KERNEL);
 	if (!device)
 		return -ENOMEM;

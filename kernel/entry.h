@@ -19,6 +19,7 @@ enum torpor_mode {
 enum torpor_mode torpor_entry_mode(void);
 int torpor_entry_parse_resume(const char *str, dev_t *dev, sector_t *offset);
 int torpor_entry_resume(dev_t dev, sector_t offset);
+void torpor_entry_resume_target(dev_t *dev, sector_t *offset);
 
 int torpor_entry_init(void);
 

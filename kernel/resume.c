@@ -26,6 +26,7 @@
 #include "arch.h"
 #include "bdev.h"
 #include "crc.h"
+#include "entry.h"
 #include "ksyms.h"
 #include "load.h"
 #include "place.h"
@@ -374,9 +375,11 @@ int torpor_resume(dev_t dev, sector_t offset)
  */
 int torpor_resume_test(void)
 {
+	sector_t offset;
+	dev_t dev;
 	int ret;
 
-	ret = torpor_resume_from(swsusp_resume_device,
-				 swsusp_resume_block, true, false);
+	torpor_entry_resume_target(&dev, &offset);
+	ret = torpor_resume_from(dev, offset, true, false);
 	return ret ?: torpor_stats_fail(-ENOENT, "test_resume: the image just written is not there");
 }

@@ -24,6 +24,7 @@
 #include "torpor_image.h"
 #include "bdev.h"
 #include "crc.h"
+#include "entry.h"
 #include "ksyms.h"
 #include "retire.h"
 #include "reuse.h"
@@ -44,15 +45,15 @@ MODULE_PARM_DESC(test_fault,
  */
 int torpor_retire_open(struct torpor_retire *r, bool reusable)
 {
+	dev_t dev;
 	int err;
 
-	r->sig_page = swsusp_resume_block;
+	torpor_entry_resume_target(&dev, &r->sig_page);
 	r->reusable = reusable;
-	err = torpor_bdev_open(&r->b, swsusp_resume_device);
+	err = torpor_bdev_open(&r->b, dev);
 	if (err)
 		return torpor_stats_fail(err, "cannot open resume device %u:%u",
-					 MAJOR(swsusp_resume_device),
-					 MINOR(swsusp_resume_device));
+					 MAJOR(dev), MINOR(dev));
 	return 0;
 }
 

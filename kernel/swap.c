@@ -21,6 +21,7 @@
 #include <linux/wait_bit.h>
 
 #include "bdev.h"
+#include "entry.h"
 #include "ksyms.h"
 #include "stats.h"
 #include "swap.h"
@@ -75,8 +76,7 @@ int torpor_swap_open(struct torpor_swap *sw, bool raw)
 	int err;
 
 	memset(sw, 0, sizeof(*sw));
-	sw->dev = swsusp_resume_device;
-	sw->sig_page = swsusp_resume_block;
+	torpor_entry_resume_target(&sw->dev, &sw->sig_page);
 	if (!sw->dev)
 		return torpor_stats_fail(-ENODEV,
 			"no resume device: write the swap device to /sys/power/resume");

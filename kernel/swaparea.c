@@ -12,6 +12,7 @@
 #include <linux/swapops.h>
 #include <linux/sysfs.h>
 
+#include "entry.h"
 #include "ksyms.h"
 #include "swap.h"
 #include "swaparea.h"
@@ -92,7 +93,12 @@ static unsigned long torpor_swap_area_free(int type)
  */
 unsigned long torpor_swaparea_resume_free(void)
 {
-	int type = swap_type_of(swsusp_resume_device, swsusp_resume_block);
+	sector_t offset;
+	dev_t dev;
+	int type;
+
+	torpor_entry_resume_target(&dev, &offset);
+	type = swap_type_of(dev, offset);
 
 	return type < 0 ? torpor_swap_raw_free() : torpor_swap_area_free(type);
 }

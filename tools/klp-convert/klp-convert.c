@@ -15,12 +15,15 @@
  * whose lines with a fourth field, module symbols, are skipped), and prints
  * them in Module.symvers format for modpost (KBUILD_EXTRA_SYMBOLS), which
  * runs before the final link and must take them for resolved.  Every
- * listed name must be in SYMBOLS exactly once: the loader then finds it as
- * position 0.
+ * listed name must be in SYMBOLS exactly once, so the first of that name
+ * is the one: the loader is told position 1.  Position 0 would make it
+ * prove the name unique again, and 6.1's livepatch does that with a walk
+ * of the whole symbol table for each relocation, where a position lets it
+ * stop at the first match (6.12 looks names up in a sorted table).
  *
  * "convert" rewrites MODULE, the final .ko, in place.  The linker cannot
  * carry livepatch relocations through "ld -r" (it copies them as data), so
- * this comes after it.  Each undefined symbol of the list becomes ".klp.sym.vmlinux.NAME,0" with
+ * this comes after it.  Each undefined symbol of the list becomes ".klp.sym.vmlinux.NAME,1" with
  * section index SHN_LIVEPATCH, every relocation against it moves from
  * ".rela.SECTION" to a new ".klp.rela.vmlinux.SECTION", and its modversion
  * entry (a placeholder from the symvers step) is dropped.  Indices of
@@ -263,7 +266,7 @@ static bool *convert_symbols(struct object *o, const struct name_list *l,
 			continue;
 		if (sym[i].st_shndx != SHN_UNDEF)
 			die("%s is listed as a kernel symbol but defined here", name);
-		snprintf(klp_name, sizeof(klp_name), KLP_SYM_PREFIX "%s,0", name);
+		snprintf(klp_name, sizeof(klp_name), KLP_SYM_PREFIX "%s,1", name);
 		sym[i].st_name = buf_add(strtab, klp_name, strlen(klp_name) + 1, 1);
 		sym[i].st_shndx = SHN_LIVEPATCH;
 		klp[i] = true;
