@@ -4,8 +4,9 @@
  * block head as it arrives; workers (an unbound workqueue, one job per
  * online CPU in flight plus slack) check the payload where the reader
  * read it and decompress it straight to its pages' places when those are
- * adjacent, else into a buffer from which each page is copied to its place.  The first failure
- * stops everything and is reported with the block it happened in.
+ * adjacent, else into a buffer from which each page is copied to its
+ * place.  The first failure stops everything and is reported with the
+ * block it happened in.
  */
 #include <linux/cpumask.h>
 #include <linux/lz4.h>
