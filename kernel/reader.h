@@ -62,7 +62,7 @@ struct torpor_reader {
 	u64 next_page;			/* next stream page to submit */
 	u64 end_page;			/* stream pages holding blocks */
 	u64 pos;			/* stream bytes consumed */
-	u64 recycled;			/* stream chunks read again since */
+	u64 recycled;			/* chunks consumed and read again */
 	u64 disk_ns;			/* waiting for reads, for the profile */
 	u64 loans_ns;			/* waiting for loans back, for it */
 };
