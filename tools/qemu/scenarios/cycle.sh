@@ -253,7 +253,10 @@ cycle_hybrid()
 
 	workload_swap_disk default
 	swap=$(disk_path swap)
-	boot hybrid_wake timeout=600 append="$APPEND harness.wake_s=${WAKE_S:-30}"
+	# The console stays on across the sleep: a boot that dies on its way
+	# back from RAM, before the console resumes, says why.
+	boot hybrid_wake timeout=600 \
+		append="$APPEND harness.wake_s=${WAKE_S:-30} no_console_suspend"
 	expect_pass
 	echo "# woken: $(result hybrid)"
 	expect_no_image "$swap"
