@@ -328,9 +328,15 @@ expect_refused_saying()
 # expected torpor error is fine).
 check_kernel_sane()
 {
+	dmesg | kernel_log_sane
+}
+
+# kernel_log_sane: the same of a kernel log on stdin.
+kernel_log_sane()
+{
 	local bad
 
-	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|memory corruption' |
+	bad=$(grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|memory corruption' |
 	      head -n 1) || true
 	[ -z "$bad" ] || fail "kernel log: $bad"
 }

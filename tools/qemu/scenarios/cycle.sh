@@ -251,6 +251,7 @@ cycle_hybrid()
 {
 	local swap
 
+	suspend_to_ram_cpu
 	workload_swap_disk default
 	swap=$(disk_path swap)
 	# The console stays on across the sleep: a boot that dies on its way

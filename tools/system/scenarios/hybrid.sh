@@ -15,6 +15,7 @@
 
 plan()
 {
+	suspend_to_ram_cpu
 	if [[ ${POWER_LOSS:-0} == 1 ]]; then
 		sys_boot hybrid cut_on='torpor: image written, suspending to RAM' cut_delay=2
 		expect_cut

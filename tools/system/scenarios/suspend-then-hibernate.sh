@@ -18,6 +18,7 @@ plan()
 {
 	[[ $PROFILE == laptop ]] ||
 		scenario_skip "needs PROFILE=laptop (an SMBIOS that reports wake-ups by timer)"
+	suspend_to_ram_cpu
 	sys_boot s2h
 	expect_hibernated
 	sys_boot resumed
