@@ -64,6 +64,17 @@ int torpor_entry_parse_resume(const char *str, dev_t *dev, sector_t *offset)
 	return 0;
 }
 
+/*
+ * The kernel's own variables, referred to here only: 6.1's livepatch looks
+ * up a kernel symbol once per place that refers to it, by a walk of the
+ * symbol table up to it, and data comes last (Documentation/module.rst).
+ */
+static noinline void torpor_entry_target_vars(dev_t **dev, sector_t **offset)
+{
+	*dev = &swsusp_resume_device;
+	*offset = &swsusp_resume_block;
+}
+
 /**
  * torpor_entry_resume - set the resume device and resume from it
  * @dev: the device holding the swap area
@@ -79,12 +90,15 @@ int torpor_entry_parse_resume(const char *str, dev_t *dev, sector_t *offset)
 int torpor_entry_resume(dev_t dev, sector_t offset)
 {
 	unsigned int sleep_flags;
+	sector_t *block;
+	dev_t *device;
 
 	if (!hibernation_available())
 		return 0;
+	torpor_entry_target_vars(&device, &block);
 	sleep_flags = lock_system_sleep();
-	swsusp_resume_device = dev;
-	swsusp_resume_block = offset;
+	*device = dev;
+	*block = offset;
 	unlock_system_sleep(sleep_flags);
 
 	return torpor_resume(dev, offset);
@@ -94,15 +108,15 @@ int torpor_entry_resume(dev_t dev, sector_t offset)
  * torpor_entry_resume_target - the resume device and offset, as set
  * @dev: /sys/power/resume's device
  * @offset: /sys/power/resume_offset
- *
- * The kernel's own variables, read here only: 6.1's livepatch looks up a
- * kernel symbol once per place that refers to it, by a walk of the whole
- * symbol table (Documentation/module.rst).
  */
 void torpor_entry_resume_target(dev_t *dev, sector_t *offset)
 {
-	*dev = READ_ONCE(swsusp_resume_device);
-	*offset = READ_ONCE(swsusp_resume_block);
+	sector_t *block;
+	dev_t *device;
+
+	torpor_entry_target_vars(&device, &block);
+	*dev = READ_ONCE(*device);
+	*offset = READ_ONCE(*block);
 }
 
 static ssize_t torpor_entry_resume_store(struct kobject *kobj,

@@ -42,6 +42,16 @@ struct torpor_hib {
 };
 
 /*
+ * A wakeup count written before hibernation means nothing once it is
+ * over.  The kernel's variable is referred to here only (see
+ * torpor_entry_target_vars()).
+ */
+static noinline void torpor_forget_wakeup_count(void)
+{
+	events_check_enabled = false;
+}
+
+/*
  * Saves the context and copies memory.  In the restored image execution
  * comes back out of torpor_arch_save_context() with 1, and nothing may use
  * per-CPU data until restore_processor_state() has reloaded the GS base.
@@ -66,8 +76,7 @@ static int torpor_save_and_copy(struct torpor_quiesce *q)
 		torpor_arch_restored();
 		torpor_verify_restored(torpor_arch_ctx.boot_verify);
 		torpor_snapshot_check_copies();
-		/* A wakeup count written before hibernation means nothing now. */
-		events_check_enabled = false;
+		torpor_forget_wakeup_count();
 		torpor_scrub_free();
 	}
 	return err;
@@ -107,7 +116,7 @@ static void torpor_log_resumed(void)
  */
 static int torpor_platform_rollback(int err)
 {
-	events_check_enabled = false;
+	torpor_forget_wakeup_count();
 	if (torpor_writer_discard())
 		pr_err("the image just written is still on the resume device: run torpor discard before its next boot\n");
 	return torpor_stats_fail(err, "hibernation aborted: wakeup event while entering the platform's sleep state, image discarded");
@@ -157,7 +166,7 @@ static int torpor_power_down(const struct torpor_hib *hib)
 		if (!torpor_suspend_to_ram())
 			return 0;
 		/* As the kernel does: through the platform's S4 if it has one. */
-		err = hibernation_ops ? hibernation_platform_enter() : 0;
+		err = torpor_quiesce_platform_ops() ? hibernation_platform_enter() : 0;
 		break;
 	case TORPOR_MODE_PLATFORM:
 		err = hib->q.platform ? hibernation_platform_enter() : 0;
@@ -385,7 +394,7 @@ int torpor_hibernate(void)
 		.atomic = torpor_save_and_copy,
 	};
 	if (hib.mode == TORPOR_MODE_PLATFORM)
-		hib.q.platform = hibernation_ops;
+		hib.q.platform = torpor_quiesce_platform_ops();
 	pm_prepare_console();
 	err = torpor_hibernate_locked(&hib);
 	torpor_hibernate_done(err);

@@ -275,6 +275,15 @@ out_platform:
 	return err;
 }
 
+/*
+ * The platform's S4 methods, or NULL if it has none.  The kernel's
+ * variable is referred to here only (see torpor_entry_target_vars()).
+ */
+const struct platform_hibernation_ops *torpor_quiesce_platform_ops(void)
+{
+	return hibernation_ops;
+}
+
 /**
  * torpor_quiesce - stop the machine, run @q->atomic, bring it back
  * @q: the sequence; ->atomic sets ->restored when it returns in a

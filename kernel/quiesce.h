@@ -50,6 +50,7 @@ struct torpor_quiesce {
 	enum cpuhp_smt_control smt;
 };
 
+const struct platform_hibernation_ops *torpor_quiesce_platform_ops(void);
 int torpor_quiesce(struct torpor_quiesce *q);
 bool torpor_quiesce_test(const struct torpor_quiesce *q, int level);
 void torpor_quiesce_allow_io(void);

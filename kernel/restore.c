@@ -37,7 +37,7 @@ int torpor_restore_frozen(bool platform)
 {
 	struct torpor_quiesce q = {
 		.msg = PMSG_QUIESCE,
-		.platform = platform ? hibernation_ops : NULL,
+		.platform = platform ? torpor_quiesce_platform_ops() : NULL,
 		.what = "resume",
 		.atomic = torpor_restore_jump,
 	};
