@@ -18,13 +18,15 @@
 
 plan()
 {
+	local rounds=${ROUNDS:-4} wake_s=${WAKE_S:-10} method=${METHOD:-hybrid}
+
 	suspend_to_ram_cpu
 	workload_swap_disk default
-	boot sleep timeout=$((90 + ${ROUNDS:-4} * (${WAKE_S:-10} + 10))) \
-		append="$APPEND harness.rounds=${ROUNDS:-4} harness.wake_s=${WAKE_S:-10} harness.method=${METHOD:-hybrid} no_console_suspend"
+	boot sleep timeout=$((90 + rounds * (wake_s + 10))) \
+		append="$APPEND harness.rounds=$rounds harness.wake_s=$wake_s harness.method=$method no_console_suspend"
 	expect_pass
 	echo "# $(result rounds) rounds of $(result method) on -cpu $CPU"
-	[[ ${METHOD:-hybrid} != hybrid ]] || expect_no_image "$(disk_path swap)"
+	[[ $method != hybrid ]] || expect_no_image "$(disk_path swap)"
 }
 
 stage_sleep()
