@@ -214,7 +214,8 @@ endef
 
 # The first and the last lines of a check recipe: an empty $(CHECK), and
 # "N passed, N failed, N rerun" (the re-run groups and those over their
-# time budget named before it) with the exit status.
+# time budget named before it, the QEMU that ran them first) with the exit
+# status.
 define check_begin
 	@rm -rf $(CHECK)
 	@mkdir -p $(CHECK)
@@ -222,6 +223,7 @@ define check_begin
 endef
 
 define check_end
+	@qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/^/# /p'
 	@passed=$$(grep -c '^pass ' $(CHECK)/results); \
 	failed=$$(grep -c '^fail ' $(CHECK)/results); \
 	rerun=$$(grep -c '^rerun ' $(CHECK)/results); \

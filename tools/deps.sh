@@ -5,6 +5,8 @@
 # Idempotent and quick when all is in place: apt is only consulted when a
 # package is missing or build/versions.mk has not been written yet.
 #
+# QEMU comes from bookworm-backports (see install_qemu).
+#
 # Results, all under build/:
 #   versions.mk                 KVER_61 / KVER_612: the two kernel releases
 #   distfiles/*.deb             downloaded kernel images and kernel source
@@ -31,7 +33,7 @@ export DEBIAN_FRONTEND=noninteractive
 # btrfs-progs makes the btrfs of the swapfile scenario and goes into its
 # guest (mkswapfile, map-swapfile).  python3-docutils: make style parses
 # Documentation/ (tools/doc/rst-check).
-PACKAGES=(qemu-system-x86 busybox-static cpio kmod xz-utils zstd lz4 liblz4-dev
+PACKAGES=(busybox-static cpio kmod xz-utils zstd lz4 liblz4-dev
 	  clang libclang-rt-14-dev make gcc perl util-linux coreutils shellcheck
 	  linux-headers-amd64 btrfs-progs python3-docutils)
 
@@ -72,6 +74,50 @@ install_packages()
 	# shellcheck disable=SC2086 # one word per package
 	apt-get install -y -qq --no-install-recommends $missing ||
 		die "apt-get install failed:" $missing
+}
+
+# bookworm's QEMU 7.2 now and then runs a guest's vCPU on code the guest
+# kernel had already patched (a static key, a livepatch): a third of the
+# runs of one scenario died of it on 6.12 (Documentation/testing.rst,
+# "Which QEMU").  bookworm-backports, on the same Debian mirror, has
+# QEMU 10.
+QEMU_SUITE=bookworm-backports
+QEMU_MAJOR=10
+QEMU_SOURCES=/etc/apt/sources.list.d/torpor-$QEMU_SUITE.sources
+
+qemu_major()
+{
+	qemu-system-x86_64 --version 2>/dev/null |
+		sed -n 's/^QEMU emulator version \([0-9]*\)\..*/\1/p'
+}
+
+# The mirror bookworm's own packages come from.
+debian_mirror()
+{
+	apt-cache policy 2>/dev/null |
+		awk '$3 == "bookworm/main" && $4 == "amd64" && !url { url = $2 } END { print url }'
+}
+
+install_qemu()
+{
+	local mirror
+
+	[[ $(qemu_major) -ge $QEMU_MAJOR ]] && return
+	if ! apt-cache policy | grep " $QEMU_SUITE/main amd64 Packages" >/dev/null; then
+		mirror=$(debian_mirror)
+		[[ -n $mirror ]] || die "no bookworm/main in apt's sources to add $QEMU_SUITE to"
+		echo "deps: adding $QEMU_SUITE ($mirror) to apt's sources for QEMU"
+		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+			"$mirror" "$QEMU_SUITE" /usr/share/keyrings/debian-archive-keyring.gpg \
+			>"$QEMU_SOURCES"
+		APT_UPDATED=
+	fi
+	apt_update_once
+	echo "deps: installing qemu-system-x86 from $QEMU_SUITE"
+	apt-get install -y -qq --no-install-recommends -t "$QEMU_SUITE" qemu-system-x86 ||
+		die "apt-get install -t $QEMU_SUITE qemu-system-x86 failed"
+	[[ $(qemu_major) -ge $QEMU_MAJOR ]] ||
+		die "QEMU $(qemu_major) installed, $QEMU_MAJOR or later needed"
 }
 
 # The 6.1 ABI that the linux-headers-amd64 metapackage points at.
@@ -172,9 +218,11 @@ main()
 {
 	local kver_61 kver_612
 
-	[[ $(id -u) -eq 0 ]] || [[ -z $(missing_packages "${PACKAGES[@]}") ]] ||
+	[[ $(id -u) -eq 0 ]] ||
+		[[ -z $(missing_packages "${PACKAGES[@]}") && $(qemu_major) -ge $QEMU_MAJOR ]] ||
 		die "run as root to install packages"
 	install_packages "${PACKAGES[@]}"
+	install_qemu
 	[[ -f $VERSIONS ]] || write_versions
 	kver_61=$(read_version KVER_61)
 	kver_612=$(read_version KVER_612)
