@@ -92,7 +92,7 @@
 # The hardened variants cover init_on_free, page_poison, nosmt (on a guest
 # whose CPUs have SMT siblings: QEMU's default "max" CPU looks like AMD's
 # and reports none), pti, 4-level paging and platform mode.  resume-cut:
-# power cuts during the resume, 2 in check, CUTS in check-faults (two
+# power cuts during the resume, 1 in check, CUTS in check-faults (two
 # boots a cut and one more).
 # check: kernels=61,612 order=30 budget=300
 # check: kernels=61 order=40 args='ROUNDS=1 TAG=hardened-smt SMP=4,cores=2,threads=2 CPU=max,vendor=GenuineIntel APPEND="pti=on init_on_free=1 nosmt no_console_suspend"' budget=360
@@ -102,10 +102,10 @@
 # check: kernels=61 order=40 args='ROUNDS=1 TAG=smp1 SMP=1' budget=180
 # check: kernels=612 order=40 args='ROUNDS=1 TAG=smp4 SMP=4' budget=240
 # check: kernels=612 order=40 args='TAG=verify MEM=512 DIMM=512 APPEND="memhp_default_state=online torpor.verify=1"' budget=300
-# check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=2 CUT=1 IMAGE_SIZE=off TAG=cut' budget=240
+# check: kernels=61,612 order=50 name=resume-cut-{release} args='ROUNDS=1 CUT=1 IMAGE_SIZE=off TAG=cut' budget=240
 # check: kernels=61 order=60 name=soak-{release} args='ROUNDS=3 SOAK=1 SMPS="1 2 4" IMAGE_SIZE=off TAG=soak' budget=240
 # check: kernels=61,612 order=40 args='DISK_MODE=suspend TAG=hybrid' budget=300
-# check: kernels=61,612 order=50 name=hibernate-cut-{release} args='ROUNDS=2 WRITE_CUT=1 TAG=wcut' budget=300
+# check: kernels=61,612 order=50 name=hibernate-cut-{release} args='ROUNDS=1 WRITE_CUT=1 TAG=wcut' budget=300
 # check: kernels=61 order=30 name=pressure-70-{release} args='PRESSURE=70 TAG=p70' budget=300
 # check: kernels=612 order=30 name=pressure-85-short-{release} args='PRESSURE=85 SWAP=short TAG=p85short' budget=120
 # check-faults: kernels=61,612 order=50 name=hibernate-cut-{release} args='ROUNDS=$CUTS WRITE_CUT=1 TAG=wcut' budget=60+120*$CUTS

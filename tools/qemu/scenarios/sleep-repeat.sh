@@ -14,7 +14,7 @@
 # "Suspend to RAM under TCG").  KEEP_CX16=1 runs either without the
 # workaround explained there (suspend_to_ram_cpu in tools/qemu/lib.sh).
 #
-# check: kernels=61,612 order=40 args='ROUNDS=4' budget=180
+# check: kernels=61,612 order=40 args='ROUNDS=2' budget=180
 
 plan()
 {
