@@ -91,6 +91,11 @@ qemu_major()
 		sed -n 's/^QEMU emulator version \([0-9]*\)\..*/\1/p'
 }
 
+qemu_recent()
+{
+	[[ $(qemu_major) -ge $QEMU_MAJOR ]]
+}
+
 # The mirror bookworm's own packages come from.
 debian_mirror()
 {
@@ -102,7 +107,7 @@ install_qemu()
 {
 	local mirror
 
-	[[ $(qemu_major) -ge $QEMU_MAJOR ]] && return
+	qemu_recent && return
 	if ! apt-cache policy | grep " $QEMU_SUITE/main amd64 Packages" >/dev/null; then
 		mirror=$(debian_mirror)
 		[[ -n $mirror ]] || die "no bookworm/main in apt's sources to add $QEMU_SUITE to"
@@ -116,7 +121,7 @@ install_qemu()
 	echo "deps: installing qemu-system-x86 from $QEMU_SUITE"
 	apt-get install -y -qq --no-install-recommends -t "$QEMU_SUITE" qemu-system-x86 ||
 		die "apt-get install -t $QEMU_SUITE qemu-system-x86 failed"
-	[[ $(qemu_major) -ge $QEMU_MAJOR ]] ||
+	qemu_recent ||
 		die "QEMU $(qemu_major) installed, $QEMU_MAJOR or later needed"
 }
 
@@ -219,7 +224,7 @@ main()
 	local kver_61 kver_612
 
 	[[ $(id -u) -eq 0 ]] ||
-		[[ -z $(missing_packages "${PACKAGES[@]}") && $(qemu_major) -ge $QEMU_MAJOR ]] ||
+		{ [[ -z $(missing_packages "${PACKAGES[@]}") ]] && qemu_recent; } ||
 		die "run as root to install packages"
 	install_packages "${PACKAGES[@]}"
 	install_qemu
