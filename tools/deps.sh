@@ -96,11 +96,13 @@ qemu_recent()
 	[[ $(qemu_major) -ge $QEMU_MAJOR ]]
 }
 
-# The mirror bookworm's own packages come from.
-debian_mirror()
+# apt_suite_mirror SUITE: the mirror apt takes SUITE's main packages
+# from, empty if none is configured.
+apt_suite_mirror()
 {
 	apt-cache policy 2>/dev/null |
-		awk '$3 == "bookworm/main" && $4 == "amd64" && !url { url = $2 } END { print url }'
+		awk -v suite="$1/main" '$3 == suite && $4 == "amd64" && !url { url = $2 }
+					 END { print url }'
 }
 
 install_qemu()
@@ -108,8 +110,8 @@ install_qemu()
 	local mirror
 
 	qemu_recent && return
-	if ! apt-cache policy | grep " $QEMU_SUITE/main amd64 Packages" >/dev/null; then
-		mirror=$(debian_mirror)
+	if [[ -z $(apt_suite_mirror "$QEMU_SUITE") ]]; then
+		mirror=$(apt_suite_mirror bookworm)
 		[[ -n $mirror ]] || die "no bookworm/main in apt's sources to add $QEMU_SUITE to"
 		echo "deps: adding $QEMU_SUITE ($mirror) to apt's sources for QEMU"
 		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
