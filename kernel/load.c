@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The load itself.  This thread walks the block stream and checks every
- * block head as it arrives; workers (an unbound workqueue, one job per
- * online CPU in flight plus slack) check the payload where the reader
+ * block head as it arrives; workers (an unbound workqueue, two jobs per
+ * online CPU in flight plus one) check each payload where the reader
  * read it and decompress it straight to its pages' places when those are
  * adjacent, else into a buffer from which each page is copied to its
- * place.  The first failure stops everything and is reported with the
- * block it happened in.
+ * place.  A job is a few consecutive blocks, so that handing work over
+ * between CPUs costs little beside the work.  The first failure stops
+ * everything and is reported with the block it happened in.
  */
 #include <linux/cpumask.h>
 #include <linux/lz4.h>
@@ -30,14 +31,26 @@
 
 struct torpor_loader;
 
+/*
+ * Blocks per job, and at most half a read-ahead chunk of them: a job's
+ * loans then lie in the chunk being read or the one before, which the
+ * reader does not wait for while it fills the job (torpor_reader_recycle()).
+ */
+#define TORPOR_JOB_BLOCKS	4
+
+struct torpor_job_block {
+	u64 nr;				/* block number in stream order */
+	struct torpor_block_head head;
+	struct torpor_loan loan;	/* the payload, where it was read */
+};
+
 struct torpor_job {
 	struct work_struct work;
 	struct list_head free;
 	struct torpor_loader *ld;
-	u64 nr;				/* block number in stream order */
-	struct torpor_block_head head;
-	struct torpor_loan loan;	/* the payload, where it was read */
-	u8 *in;				/* it, where the ring wraps */
+	unsigned int nr_blocks;
+	struct torpor_job_block blk[TORPOR_JOB_BLOCKS];
+	u8 *in;				/* the last payload, where the ring wraps */
 	u8 *out;
 };
 
@@ -46,6 +59,7 @@ struct torpor_loader {
 	struct torpor_place *pl;
 	u64 nr_data;
 	u32 block_pages;
+	unsigned int job_blocks;	/* blocks per job */
 	bool lz4;
 	unsigned long *seen;		/* data pages delivered */
 	struct workqueue_struct *wq;
@@ -204,16 +218,16 @@ static __printf(3, 4) void torpor_load_fail(struct torpor_loader *ld, int err,
 }
 
 /* Claims the block's data pages: false, after failing, if one came before. */
-static bool torpor_job_claim(struct torpor_job *job)
+static bool torpor_block_claim(struct torpor_loader *ld,
+			       const struct torpor_job_block *b)
 {
-	struct torpor_loader *ld = job->ld;
-	u64 first = le64_to_cpu(job->head.first_data_page);
-	u32 i, npages = le32_to_cpu(job->head.npages);
+	u64 first = le64_to_cpu(b->head.first_data_page);
+	u32 i, npages = le32_to_cpu(b->head.npages);
 
 	for (i = 0; i < npages; i++) {
 		if (test_and_set_bit(first + i, ld->seen)) {
 			torpor_load_fail(ld, -EINVAL, "image block %llu: data page %llu loaded twice",
-					 job->nr, first + i);
+					 b->nr, first + i);
 			return false;
 		}
 	}
@@ -224,10 +238,11 @@ static bool torpor_job_claim(struct torpor_job *job)
  * Where the block's pages go, as one buffer when their places are adjacent
  * (frames loaded in place, or safe pages handed out in order), else NULL.
  */
-static u8 *torpor_job_dest(const struct torpor_job *job)
+static u8 *torpor_block_dest(const struct torpor_loader *ld,
+			     const struct torpor_job_block *b)
 {
-	void **dest = &job->ld->pl->dest[le64_to_cpu(job->head.first_data_page)];
-	u32 i, npages = le32_to_cpu(job->head.npages);
+	void **dest = &ld->pl->dest[le64_to_cpu(b->head.first_data_page)];
+	u32 i, npages = le32_to_cpu(b->head.npages);
 
 	for (i = 1; i < npages; i++)
 		if (dest[i] != dest[0] + i * PAGE_SIZE)
@@ -236,17 +251,18 @@ static u8 *torpor_job_dest(const struct torpor_job *job)
 }
 
 /* The block's pages, decompressed into @buf or stored raw; NULL if bad. */
-static const u8 *torpor_job_decompress(struct torpor_job *job, u8 *buf)
+static const u8 *torpor_block_decompress(const struct torpor_loader *ld,
+					 const struct torpor_job_block *b, u8 *buf)
 {
-	u32 clen = le32_to_cpu(job->head.clen);
-	int size = le32_to_cpu(job->head.npages) * PAGE_SIZE;
+	u32 clen = le32_to_cpu(b->head.clen);
+	int size = le32_to_cpu(b->head.npages) * PAGE_SIZE;
 
 	/* A payload as long as its pages is stored raw (LZ4 did not help). */
 	if (clen == size)
-		return job->loan.data;
-	if (!job->ld->lz4)
+		return b->loan.data;
+	if (!ld->lz4)
 		return NULL;
-	if (LZ4_decompress_safe(job->loan.data, buf, clen, size) != size)
+	if (LZ4_decompress_safe(b->loan.data, buf, clen, size) != size)
 		return NULL;
 	return buf;
 }
@@ -255,10 +271,12 @@ static const u8 *torpor_job_decompress(struct torpor_job *job, u8 *buf)
  * Puts @pages where they go, unless they were decompressed there (@dst).
  * Raw pages are where the stream has them, on no page boundary.
  */
-static void torpor_job_place(struct torpor_job *job, const u8 *pages, u8 *dst)
+static void torpor_block_place(const struct torpor_loader *ld,
+			       const struct torpor_job_block *b,
+			       const u8 *pages, u8 *dst)
 {
-	void **dest = &job->ld->pl->dest[le64_to_cpu(job->head.first_data_page)];
-	u32 i, npages = le32_to_cpu(job->head.npages);
+	void **dest = &ld->pl->dest[le64_to_cpu(b->head.first_data_page)];
+	u32 i, npages = le32_to_cpu(b->head.npages);
 
 	for (i = 0; dst != pages && i < npages; i++)
 		if (PAGE_ALIGNED(pages))
@@ -278,42 +296,52 @@ static void torpor_job_put(struct torpor_job *job)
 	wake_up(&ld->wait);
 }
 
-static void torpor_job_work(struct work_struct *work)
+/* Checks block @b's payload and puts its pages in place: false on failure. */
+static bool torpor_block_load(struct torpor_loader *ld,
+			      const struct torpor_job_block *b, u8 *buf)
 {
-	struct torpor_job *job = container_of(work, struct torpor_job, work);
-	struct torpor_loader *ld = job->ld;
 	u64 t0 = ktime_get_ns(), t1, t2;
 	const u8 *pages;
 	bool ok;
 	u8 *dst;
 
-	if (atomic_read(&ld->error))
-		goto out;
-	ok = torpor_payload_hash(job->loan.data, le32_to_cpu(job->head.clen)) ==
-	     le32_to_cpu(job->head.hash);
+	ok = torpor_payload_hash(b->loan.data, le32_to_cpu(b->head.clen)) ==
+	     le32_to_cpu(b->head.hash);
 	t1 = ktime_get_ns();
 	atomic64_add(t1 - t0, &ld->hash_ns);
 	if (!ok) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload checksum mismatch",
-				 job->nr);
-		goto out;
+				 b->nr);
+		return false;
 	}
-	if (!torpor_job_claim(job))
-		goto out;
+	if (!torpor_block_claim(ld, b))
+		return false;
 	/* Straight to the pages' places when they are adjacent. */
-	dst = torpor_job_dest(job);
-	pages = torpor_job_decompress(job, dst ?: job->out);
+	dst = torpor_block_dest(ld, b);
+	pages = torpor_block_decompress(ld, b, dst ?: buf);
 	t2 = ktime_get_ns();
 	atomic64_add(t2 - t1, &ld->lz4_ns);
 	if (!pages) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload does not decompress to %u pages",
-				 job->nr, le32_to_cpu(job->head.npages));
-		goto out;
+				 b->nr, le32_to_cpu(b->head.npages));
+		return false;
 	}
-	torpor_job_place(job, pages, dst);
+	torpor_block_place(ld, b, pages, dst);
 	atomic64_add(ktime_get_ns() - t2, &ld->place_ns);
-out:
-	torpor_reader_return(&job->loan);
+	return true;
+}
+
+static void torpor_job_work(struct work_struct *work)
+{
+	struct torpor_job *job = container_of(work, struct torpor_job, work);
+	struct torpor_loader *ld = job->ld;
+	unsigned int i;
+
+	for (i = 0; i < job->nr_blocks; i++) {
+		if (!atomic_read(&ld->error))
+			torpor_block_load(ld, &job->blk[i], job->out);
+		torpor_reader_return(&job->blk[i].loan);
+	}
 	torpor_job_put(job);
 }
 
@@ -342,6 +370,9 @@ static int torpor_loader_init(struct torpor_loader *ld, struct torpor_in *in,
 	ld->nr_data = le64_to_cpu(in->hdr.nr_data_pages);
 	ld->block_pages = le32_to_cpu(in->hdr.block_pages);
 	ld->lz4 = le32_to_cpu(in->hdr.compression) == TORPOR_COMP_LZ4;
+	ld->job_blocks = clamp_t(unsigned int,
+				 TORPOR_CHUNK_PAGES / 2 / ld->block_pages, 1,
+				 TORPOR_JOB_BLOCKS);
 	raw = ld->block_pages * PAGE_SIZE;
 	spin_lock_init(&ld->lock);
 	INIT_LIST_HEAD(&ld->free);
@@ -384,10 +415,10 @@ static struct torpor_job *torpor_job_get(struct torpor_loader *ld)
 }
 
 /* In the torpor command's words: "block N at stream byte B: ...". */
-static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job,
-			     u64 pos)
+static int torpor_head_check(struct torpor_loader *ld,
+			     struct torpor_job_block *b, u64 pos)
 {
-	struct torpor_block_head *h = &job->head;
+	struct torpor_block_head *h = &b->head;
 	u64 at = pos - sizeof(*h), left = le64_to_cpu(ld->in->hdr.data_bytes) - pos;
 	char why[TORPOR_ERROR_MSG_LEN];
 	int err = -EINVAL;
@@ -404,41 +435,63 @@ static int torpor_head_check(struct torpor_loader *ld, struct torpor_job *job,
 		return 0;
 	}
 	torpor_load_fail(ld, err, "image block %llu at stream byte %llu: %s",
-			 job->nr, at, why);
+			 b->nr, at, why);
 	return err;
 }
 
-/* Reads block @nr and hands it to a worker. */
-static int torpor_load_block(struct torpor_loader *ld, struct torpor_reader *rd,
-			     u64 nr)
+/* Reads block @nr into @job's next slot: false on failure, after failing. */
+static bool torpor_job_add(struct torpor_loader *ld, struct torpor_reader *rd,
+			   struct torpor_job *job, u64 nr)
 {
-	struct torpor_job *job = torpor_job_get(ld);
+	struct torpor_job_block *b = &job->blk[job->nr_blocks];
 	int ret;
 
-	if (!job)
-		return atomic_read(&ld->error);
-	job->nr = nr;
-	ret = torpor_reader_copy(rd, &job->head, sizeof(job->head));
+	b->nr = nr;
+	ret = torpor_reader_copy(rd, &b->head, sizeof(b->head));
 	if (ret)
 		goto read_error;
-	ret = torpor_head_check(ld, job, rd->pos);
-	if (ret)
-		goto put;
-	ret = torpor_reader_lend(rd, le32_to_cpu(job->head.clen), job->in,
-				 &job->loan);
+	if (torpor_head_check(ld, b, rd->pos))
+		return false;
+	ret = torpor_reader_lend(rd, le32_to_cpu(b->head.clen), job->in,
+				 &b->loan);
 	if (ret)
 		goto read_error;
-	atomic64_add(sizeof(job->head) + le32_to_cpu(job->head.clen),
+	atomic64_add(sizeof(b->head) + le32_to_cpu(b->head.clen),
 		     &torpor_stats.bytes_read);
-	queue_work(ld->wq, &job->work);
-	return 0;
+	job->nr_blocks++;
+	return true;
 
 read_error:
 	torpor_load_fail(ld, ret, "image block %llu: %s", nr,
 			 ret == -EINVAL ? "runs past the block stream" : "read error");
-put:
-	torpor_job_put(job);
-	return ret;
+	return false;
+}
+
+/*
+ * Reads blocks from @*nr on into a job and hands it to a worker.  A
+ * payload copied out of the ring (where it wraps) takes the job's one
+ * buffer, so it is the job's last.
+ */
+static int torpor_load_job(struct torpor_loader *ld, struct torpor_reader *rd,
+			   u64 *nr, u64 nr_blocks)
+{
+	struct torpor_job *job = torpor_job_get(ld);
+	bool ok = true;
+
+	if (!job)
+		return atomic_read(&ld->error);
+	job->nr_blocks = 0;
+	while (job->nr_blocks < ld->job_blocks && *nr < nr_blocks) {
+		ok = torpor_job_add(ld, rd, job, (*nr)++);
+		if (!ok || job->blk[job->nr_blocks - 1].loan.data == job->in)
+			break;
+	}
+	/* Blocks already lent go to the worker all the same, to be returned. */
+	if (job->nr_blocks)
+		queue_work(ld->wq, &job->work);
+	else
+		torpor_job_put(job);
+	return ok ? 0 : atomic_read(&ld->error);
 }
 
 /*
@@ -480,8 +533,8 @@ static int torpor_load_stream(struct torpor_loader *ld,
 	if (ret)
 		return torpor_stats_fail(ret, "out of memory for read-ahead");
 	torpor_stats_progress_start(ld->nr_data);
-	for (nr = 0; nr < nr_blocks && !ret; nr++)
-		ret = torpor_load_block(ld, &rd, nr);
+	for (nr = 0; nr < nr_blocks && !ret; )
+		ret = torpor_load_job(ld, &rd, &nr, nr_blocks);
 	flush_workqueue(ld->wq);
 	torpor_reader_close(&rd);
 	torpor_load_stream_profile(ld, &rd, prof);
