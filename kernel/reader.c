@@ -248,20 +248,29 @@ static void torpor_reader_next(struct torpor_reader *rd, struct torpor_chunk *c)
 #define TORPOR_CHUNK_BYTES	(TORPOR_CHUNK_PAGES * PAGE_SIZE)
 
 /*
- * Read again the chunks consumed up to the one before the current: the
- * one just left may still be lent to blocks being loaded, and waiting for
- * those here would idle the workers.
+ * Read again the chunks consumed up to the one before the current (the
+ * one just left may still be lent to blocks the loader has not handed
+ * over yet) as their loans come back.  The reader waits for a loan only
+ * when the chunk after the current one would otherwise not be on its
+ * way: waiting for the oldest loan at every chunk would hold the reader,
+ * and so starve the workers, while that one job finishes.
  */
 static void torpor_reader_recycle(struct torpor_reader *rd)
 {
 	u64 now = rd->pos / TORPOR_CHUNK_BYTES;
+	u64 need = now + 2 > TORPOR_CHUNKS ? now + 2 - TORPOR_CHUNKS : 0;
 
 	for (; rd->recycled + 1 < now; rd->recycled++) {
 		struct torpor_chunk *c = &rd->chunk[rd->recycled % TORPOR_CHUNKS];
-		u64 t0 = ktime_get_ns();
+		u64 t0;
 
-		wait_var_event(&c->lent, !atomic_read(&c->lent));
-		rd->loans_ns += ktime_get_ns() - t0;
+		if (atomic_read(&c->lent)) {
+			if (rd->recycled >= need)
+				return;
+			t0 = ktime_get_ns();
+			wait_var_event(&c->lent, !atomic_read(&c->lent));
+			rd->loans_ns += ktime_get_ns() - t0;
+		}
 		torpor_reader_next(rd, c);
 	}
 }
