@@ -296,8 +296,8 @@ static void torpor_job_put(struct torpor_job *job)
 	wake_up(&ld->wait);
 }
 
-/* Checks block @b's payload and puts its pages in place: false on failure. */
-static bool torpor_block_load(struct torpor_loader *ld,
+/* Checks block @b's payload and puts its pages in place, or fails the load. */
+static void torpor_block_load(struct torpor_loader *ld,
 			      const struct torpor_job_block *b, u8 *buf)
 {
 	u64 t0 = ktime_get_ns(), t1, t2;
@@ -312,10 +312,10 @@ static bool torpor_block_load(struct torpor_loader *ld,
 	if (!ok) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload checksum mismatch",
 				 b->nr);
-		return false;
+		return;
 	}
 	if (!torpor_block_claim(ld, b))
-		return false;
+		return;
 	/* Straight to the pages' places when they are adjacent. */
 	dst = torpor_block_dest(ld, b);
 	pages = torpor_block_decompress(ld, b, dst ?: buf);
@@ -324,11 +324,10 @@ static bool torpor_block_load(struct torpor_loader *ld,
 	if (!pages) {
 		torpor_load_fail(ld, -EBADMSG, "image block %llu: payload does not decompress to %u pages",
 				 b->nr, le32_to_cpu(b->head.npages));
-		return false;
+		return;
 	}
 	torpor_block_place(ld, b, pages, dst);
 	atomic64_add(ktime_get_ns() - t2, &ld->place_ns);
-	return true;
 }
 
 static void torpor_job_work(struct work_struct *work)
