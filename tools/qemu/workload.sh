@@ -12,9 +12,14 @@
 #	    record their checksums, start memhog (a live process holding a pattern in
 #	    anonymous memory) and report the marker to the host
 #	workload_check
-#	    the files still match their checksums, memhog still runs with the
-#	    same PID, its counter went on from where workload_start left it and
-#	    it checked all its memory again
+#	    workload_check_files, then workload_check_hog
+#	workload_touch_files
+#	    read the files back, without checking them
+#	workload_check_files
+#	    the files still match their checksums
+#	workload_check_hog
+#	    memhog still runs with the same PID, its counter went on from where
+#	    workload_start left it and it checked all its memory again
 #
 # "default" is 64 MiB of random data, 500,000 lines of text (3.3 MiB) and
 # 64 MiB in memhog; "full" fills about 60% of a 1 GiB guest (192 MiB random,
@@ -31,6 +36,8 @@
 
 WORKLOAD_DIR=/workload
 WORKLOAD_MARKER_PAGES=64
+# The files under WORKLOAD_DIR that workload_start fills and checksums.
+WORKLOAD_FILES="random text ram/markers"
 
 workload_sizes()
 {
@@ -119,7 +126,8 @@ workload_start()
 		count="$WORKLOAD_RANDOM_MIB" 2>/dev/null
 	seq 1 "$WORKLOAD_TEXT_LINES" >"$WORKLOAD_DIR/text"
 	workload_write_markers "$marker" >"$WORKLOAD_DIR/ram/markers"
-	(cd "$WORKLOAD_DIR" && md5sum random text ram/markers >md5)
+	# shellcheck disable=SC2086 # one word per file
+	(cd "$WORKLOAD_DIR" && md5sum $WORKLOAD_FILES >md5)
 	workload_start_hog
 	report marker "$marker"
 	report workload "$(du -m -s "$WORKLOAD_DIR" | cut -f 1) MiB in files, $WORKLOAD_ANON_MIB MiB in memhog"
@@ -145,13 +153,25 @@ workload_wait_pass()
 		fail "memhog stalled at round $(workload_hog_field 1) (wanted $target)"
 }
 
-workload_check()
+# Read the files back, as their owner would: what is not in memory comes
+# back from swap.
+workload_touch_files()
 {
-	local pid rounds
+	# shellcheck disable=SC2086 # one word per file
+	(cd "$WORKLOAD_DIR" && cat $WORKLOAD_FILES >/dev/null)
+}
 
+workload_check_files()
+{
 	(cd "$WORKLOAD_DIR" && md5sum -c md5 >/dev/null 2>&1) ||
 		fail "workload files changed: $(cd "$WORKLOAD_DIR" && md5sum -c md5 2>&1 |
 			grep -v ': OK$' | tr '\n' ' ')"
+}
+
+workload_check_hog()
+{
+	local pid rounds
+
 	pid=$(cat "$WORKLOAD_DIR/hog.pid")
 	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = memhog ] ||
 		fail "memhog (PID $pid) is gone: $(cat "$WORKLOAD_DIR/hog.log")"
@@ -162,6 +182,12 @@ workload_check()
 	[ "$(workload_hog_field 3)" = ok ] ||
 		fail "memhog memory corrupt at byte $(workload_hog_field 4)"
 	report hog_rounds "$(workload_hog_field 1)"
+}
+
+workload_check()
+{
+	workload_check_files
+	workload_check_hog
 }
 
 workload_marker_pages()
