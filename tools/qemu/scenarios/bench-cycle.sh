@@ -33,7 +33,7 @@ BENCH_LAPTOP_WRITE_MBPS=1000
 # A real CPU runs those fastest; TCG runs them a byte a step, several times
 # slower than the loops the kernel uses without them, which would make
 # clearing and copying memory weigh far more against the rest than on any
-# real machine (performance.rst, "The bench's CPU").
+# real machine (performance.rst, "The guest's CPU").
 BENCH_CPU_DEFAULT=max,-erms,-fsrm
 
 plan()
