@@ -25,7 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHUNK_PAGES	((4u << 20) / 4096)
+#define PAGE_BYTES	4096
+#define PAGE_WORDS	(PAGE_BYTES / sizeof(uint64_t))
+#define CHUNK_PAGES	((4u << 20) / PAGE_BYTES)
+#define STEP		0x9e3779b97f4a7c15ull
 
 static volatile sig_atomic_t rush_asked;
 
@@ -34,9 +37,6 @@ static void ask_rush(int sig)
 	(void)sig;
 	rush_asked = 1;
 }
-
-#define PAGE_WORDS	(4096 / sizeof(uint64_t))
-#define STEP		0x9e3779b97f4a7c15ull
 
 /* splitmix64: no two pages of the pattern, or of two runs, share a key. */
 static uint64_t page_key(uint64_t seed, size_t page)
@@ -64,7 +64,7 @@ static void page_fill(uint64_t *w, uint64_t key)
 		w[j] = key + j * STEP;
 }
 
-/* The offset in the page of its first wrong byte, or -1. */
+/* The offset in the page of its first wrong word, or -1. */
 static long page_check(const uint64_t *w, uint64_t key)
 {
 	uint64_t diff = 0;
@@ -110,13 +110,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: memhog MIB STATUS\n");
 		return 2;
 	}
-	pages = (size_t)mib << 20 >> 12;
+	pages = ((size_t)mib << 20) / PAGE_BYTES;
 	chunks = (pages + CHUNK_PAGES - 1) / CHUNK_PAGES;
 	if (sigaction(SIGUSR1, &sa, NULL)) {
 		perror("memhog: sigaction");
 		return 1;
 	}
-	mem = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE,
+	mem = mmap(NULL, pages * PAGE_BYTES, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED) {
 		perror("memhog: mmap");
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 		for (p = next; p < end && bad < 0; p++) {
 			bad = page_check(mem + p * PAGE_WORDS, page_key(seed, p));
 			if (bad >= 0)
-				bad += (long)(p * 4096);
+				bad += (long)(p * PAGE_BYTES);
 		}
 		next = end == pages ? 0 : end;
 		passes += !next;
