@@ -74,7 +74,9 @@ stress_forks()
 		done
 		wait
 		n=$((n + 1))
-		echo $n >"$STRESS_DIR/forks"
+		# Renamed into place: a reader never sees the file empty.
+		echo $n >"$STRESS_DIR/forks.new"
+		mv "$STRESS_DIR/forks.new" "$STRESS_DIR/forks"
 	done
 }
 
