@@ -56,12 +56,17 @@ static uint64_t page_key(uint64_t seed, size_t page)
  * memory does, and the bench's pass measures getting the memory back, not
  * splitmix64 under TCG.
  */
+static uint64_t page_word(uint64_t key, size_t j)
+{
+	return key + j * STEP;
+}
+
 static void page_fill(uint64_t *w, uint64_t key)
 {
 	size_t j;
 
 	for (j = 0; j < PAGE_WORDS; j++)
-		w[j] = key + j * STEP;
+		w[j] = page_word(key, j);
 }
 
 /* The offset in the page of its first wrong word, or -1. */
@@ -72,10 +77,10 @@ static long page_check(const uint64_t *w, uint64_t key)
 
 	/* One test a page, not one a word: finding the word can wait. */
 	for (j = 0; j < PAGE_WORDS; j++)
-		diff |= w[j] ^ (key + j * STEP);
+		diff |= w[j] ^ page_word(key, j);
 	if (!diff)
 		return -1;
-	for (j = 0; w[j] == key + j * STEP; j++)
+	for (j = 0; w[j] == page_word(key, j); j++)
 		;
 	return (long)(j * sizeof(*w));
 }
