@@ -83,7 +83,8 @@ module: $(WANT_DEPS)
 	@find $(MODDIR) -xtype l -delete
 	@$(if $(MODULE_KIMAGE),$(call vmlinux_elf,$(KVER)))
 	$(MAKE) -C $(KDIR) M=$(MODDIR) $(MODULE_KIMAGE) modules
-	$(MODDIR)/tools/klp-convert/klp-convert convert $(MODDIR)/torpor.o $(MODDIR)/torpor.ko
+	$(MODDIR)/tools/klp-convert/klp-convert convert $(MODDIR)/kernel.syms \
+		$(MODDIR)/torpor.o $(MODDIR)/torpor.ko
 
 module-debug:
 	$(MAKE) module TORPOR_DEBUG=y
@@ -102,20 +103,26 @@ IBTCHECK_SOURCES := tools/ibt/ibtcheck.c tools/kimage/kallsyms.c
 $(IBTCHECK): $(IBTCHECK_SOURCES) tools/kimage/kallsyms.h tools/kimage/kelf.h
 	$(CC) -O2 -Wall -Wextra -o $@ $(IBTCHECK_SOURCES)
 
+# klp-convert as the module build makes it (Kbuild), for ibt-selftest.
+KLP_CONVERT := $(BUILD)/klp-convert
+KLP_CONVERT_SOURCES := tools/klp-convert/klp-convert.c tools/kimage/kallsyms.c
+$(KLP_CONVERT): $(KLP_CONVERT_SOURCES) tools/kimage/kallsyms.h tools/kimage/kelf.h
+	$(CC) -O2 -Wall -Wextra -o $@ $(KLP_CONVERT_SOURCES)
+
 ibt: module $(IBTCHECK)
 	@$(call vmlinux_elf,$(KVER))
 	$(IBTCHECK) $(call VMLINUX,$(KVER)) $(MODDIR)/torpor.ko
 
 # The check itself must find the faults planted in tools/ibt/fixture.S,
 # against 6.12, whose IBT seals the kernel functions the fixture names.
-ibt-selftest: deps $(IBTCHECK)
+ibt-selftest: deps $(IBTCHECK) $(KLP_CONVERT)
 	@$(call vmlinux_elf,$(KVER_612))
 	@mkdir -p $(BUILD)/ibt-selftest
-	tools/ibt/selftest $(IBTCHECK) $(call VMLINUX,$(KVER_612)) $(BUILD)/ibt-selftest
+	tools/ibt/selftest $(IBTCHECK) $(KLP_CONVERT) $(call VMLINUX,$(KVER_612)) $(BUILD)/ibt-selftest
 
 # The module build's guards fail on planted faults, naming them: a kernel
-# symbol the kernel lacks (klp-convert), a value that differs from the
-# kernel's BTF (btfcheck).  Against 6.12, the kernel with IBT.
+# symbol the kernel lacks, one the load could not check by its address
+# (klp-convert), a value that differs from the kernel's BTF (btfcheck).  Against 6.12, the kernel with IBT.
 build-selftest: deps
 	@$(call vmlinux_elf,$(KVER_612))
 	@mkdir -p $(BUILD)/build-selftest

@@ -8,6 +8,7 @@
 #include <linux/moduleparam.h>
 
 #include "entry.h"
+#include "ksyms.h"
 #include "sysfs.h"
 
 static char *resume;
@@ -42,6 +43,10 @@ static int __init torpor_init(void)
 {
 	int err;
 
+	/* First: nothing may reach a kernel symbol before it is proven. */
+	err = torpor_ksyms_check();
+	if (err)
+		return err;
 	err = torpor_sysfs_init();
 	if (err)
 		return err;

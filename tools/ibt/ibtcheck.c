@@ -12,7 +12,10 @@
  *
  *  1 kernel-branches: every relocation, ordinary or livepatch, against a
  *    kernel function the kernel seals (.ibt_endbr_seal) is the rel32 of a
- *    direct call or jump (e8, e9, 0f 8x), never an address taken.
+ *    direct call or jump (e8, e9, 0f 8x), never an address taken.  A
+ *    livepatch relocation is checked at the address it reaches, which for
+ *    most is _text plus a distance (tools/klp-convert); the table of
+ *    addresses torpor's load compares (kernel/ksyms.c) is left out.
  *  2 no-runtime-lookup: the module references none of the kernel's
  *    services that turn a name into an address at run time (kallsyms,
  *    kprobes, fprobes, ftrace filters).  Without them a name in the
@@ -51,6 +54,14 @@ static const char *const metadata_sections[] = {
 	".smp_locks", ".static_call_sites", "_error_injection_whitelist",
 	"_kprobe_blacklist", "__bug_table", "__ex_table", "__jump_table",
 	"__mcount_loc", ".kcfi_traps", "__patchable_function_entries", NULL
+};
+
+/*
+ * Sections whose kernel addresses are compared, never called: the table
+ * torpor's load checks its kernel symbols against (kernel/ksyms.c).
+ */
+static const char *const compared_sections[] = {
+	".init.rodata.torpor_ksyms", NULL
 };
 
 struct place {
@@ -258,31 +269,63 @@ static const char *reloc_name(unsigned int type)
 	}
 }
 
+/*
+ * The kernel address a livepatch relocation refers to, in *@addr: its
+ * symbol (named, or _text for one bound at a distance, tools/klp-convert)
+ * plus its addend, plus 4 for a rel32 in code, whose addend counts from
+ * its end; and the symbols it is in (*@count of them at one address).  A
+ * rel32 followed by an immediate lands a few bytes short, in the symbol
+ * before: only a memory operand has one, never a call or an address taken.
+ */
+static const struct ksym *klp_target(const struct module *m, const struct kernel *k,
+				     unsigned int shndx, const Elf64_Rela *r,
+				     const struct ksym *sym, uint64_t *addr,
+				     unsigned int *count)
+{
+	unsigned int type = ELF64_R_TYPE(r->r_info);
+
+	*addr = sym->addr + r->r_addend;
+	if ((m->e.sh[shndx].sh_flags & SHF_EXECINSTR) &&
+	    (type == R_X86_64_PC32 || type == R_X86_64_PLT32))
+		*addr += 4;
+	return kernel_at(k, *addr, count);
+}
+
 static void check_kernel_reloc(const struct module *m, const struct kernel *k,
 			       unsigned int shndx, const Elf64_Rela *r,
 			       const Elf64_Sym *s, struct ctx *c)
 {
 	char name[256];
 	unsigned long pos;
-	unsigned int count;
-	const struct ksym *ks;
+	unsigned int count = 1, i;
+	const struct ksym *ks = NULL;
+	uint64_t addr = 0;
 	int klp, sealed;
 
 	if (!kernel_symbol(m, s, name, sizeof(name), &pos, &klp))
 		return;
 	c->klp += klp;
-	if (in_list(lookup_apis, name))
-		finding(T_LOOKUP, "%s: %s: looks kernel symbols up at run time",
-			where(m, shndx, r->r_offset), name);
-	if (!k->ibt)
-		return;
-	ks = kernel_lookup(k, name, pos, &count);
-	if (klp && !ks) {
-		finding(T_BRANCHES, "%s: %s,%lu: %u symbols of that name in the kernel's kallsyms",
-			where(m, shndx, r->r_offset), name, pos, count);
-		return;
+	if (klp) {
+		ks = kernel_lookup(k, name, pos, &count);
+		if (ks)
+			ks = klp_target(m, k, shndx, r, ks, &addr, &count);
+		if (!ks) {
+			finding(T_BRANCHES, "%s: %s,%lu%+lld: no such kernel symbol",
+				where(m, shndx, r->r_offset), name, pos,
+				(long long)r->r_addend);
+			return;
+		}
 	}
-	sealed = klp ? strchr("tT", ks->type) && kernel_sealed(k, ks->addr) :
+	for (i = 0; i < count; i++) {
+		const char *at = klp ? ks[i].name : name;
+
+		if (in_list(lookup_apis, at))
+			finding(T_LOOKUP, "%s: %s: looks kernel symbols up at run time",
+				where(m, shndx, r->r_offset), at);
+	}
+	if (!k->ibt || in_list(compared_sections, kelf_secname(&m->e, &m->e.sh[shndx])))
+		return;
+	sealed = klp ? strchr("tT", ks->type) && kernel_sealed(k, addr) :
 		       kernel_name_sealed(k, name);
 	if (!sealed)
 		return;
@@ -290,7 +333,7 @@ static void check_kernel_reloc(const struct module *m, const struct kernel *k,
 		c->direct++;
 	else
 		finding(T_BRANCHES, "%s: %s: address of a sealed kernel function taken (%s)",
-			where(m, shndx, r->r_offset), name,
+			where(m, shndx, r->r_offset), klp ? ks->name : name,
 			reloc_name(ELF64_R_TYPE(r->r_info)));
 }
 

@@ -340,6 +340,29 @@ const struct ksym *kernel_lookup(const struct kernel *k, const char *name,
 	return pos <= *count ? first[pos - 1] : NULL;
 }
 
+const struct ksym *kernel_at(const struct kernel *k, uint64_t addr,
+			     unsigned int *count)
+{
+	size_t lo = 0, hi = k->nsyms, end;
+
+	/* The first symbol above @addr... */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (k->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*count = 0;
+	if (!lo)
+		return NULL;
+	/* ...then back over the symbols at the address before it. */
+	for (end = lo; lo && k->syms[lo - 1].addr == k->syms[end - 1].addr; lo--)
+		(*count)++;
+	return &k->syms[lo];
+}
+
 bool kernel_sealed(const struct kernel *k, uint64_t addr)
 {
 	return k->nsealed && bsearch(&addr, k->sealed, k->nsealed,

@@ -37,6 +37,14 @@ int kernel_load(struct kernel *k, const struct kelf *vmlinux);
 const struct ksym *kernel_lookup(const struct kernel *k, const char *name,
 				 unsigned long pos, unsigned int *count);
 
+/*
+ * The symbol @addr is in: the first, in kallsyms order, of the symbols at
+ * the highest address not above it, or NULL; *@count gets how many symbols
+ * are at that address.
+ */
+const struct ksym *kernel_at(const struct kernel *k, uint64_t addr,
+			     unsigned int *count);
+
 bool kernel_sealed(const struct kernel *k, uint64_t addr);
 
 /* Some text symbol called @name is sealed. */

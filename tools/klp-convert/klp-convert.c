@@ -5,31 +5,41 @@
  * the module loads (Documentation/livepatch/module-elf-format.rst).
  *
  *	klp-convert symvers SYMBOLS OBJECT
- *	klp-convert convert OBJECT MODULE
+ *	klp-convert convert SYMBOLS OBJECT MODULE
  *	klp-convert kallsyms VMLINUX
  *
  * OBJECT, the module's linked object, lists the symbols to convert in its
- * section ".discard.torpor_ksyms" (NUL-separated, from kernel/ksyms.c).
- * "symvers" checks them against SYMBOLS, the target kernel's symbol table
- * (one "address type name" line per symbol: System.map, /proc/kallsyms,
- * whose lines with a fourth field, module symbols, are skipped), and prints
- * them in Module.symvers format for modpost (KBUILD_EXTRA_SYMBOLS), which
- * runs before the final link and must take them for resolved.  Every
- * listed name must be in SYMBOLS exactly once, so the first of that name
- * is the one: the loader is told position 1.  Position 0 would make it
- * prove the name unique again, and 6.1's livepatch does that with a walk
- * of the whole symbol table for each relocation, where a position lets it
- * stop at the first match (6.12 looks names up in a sorted table).
+ * sections ".discard.torpor_ksyms" and ".discard.torpor_ksyms_by_name"
+ * (NUL-separated, from kernel/ksyms.c).  SYMBOLS is the target kernel's
+ * symbol table (one "address type name" line per symbol: System.map,
+ * /proc/kallsyms, whose lines with a fourth field, module symbols, are
+ * skipped).  "symvers" checks the names against it and prints them in
+ * Module.symvers format for modpost (KBUILD_EXTRA_SYMBOLS), which runs
+ * before the final link and must take them for resolved.  Every listed
+ * name must be in SYMBOLS exactly once, so the first of that name is the
+ * one: the loader is told position 1.  Position 0 would make it prove the
+ * name unique again, and 6.1's livepatch does that with a walk of the
+ * whole symbol table for each relocation, where a position lets it stop at
+ * the first match (6.12 looks names up in a sorted table).
  *
  * "convert" rewrites MODULE, the final .ko, in place.  The linker cannot
  * carry livepatch relocations through "ld -r" (it copies them as data), so
- * this comes after it.  Each undefined symbol of the list becomes ".klp.sym.vmlinux.NAME,1" with
- * section index SHN_LIVEPATCH, every relocation against it moves from
- * ".rela.SECTION" to a new ".klp.rela.vmlinux.SECTION", and its modversion
- * entry (a placeholder from the symvers step) is dropped.  Indices of
- * existing symbols and sections do not change: new sections, names and the
- * section header table are appended to the file.  A module not converted
- * fails to load ("Unknown symbol"), it never runs unbound.
+ * this comes after it.  A symbol of the by-name list becomes
+ * ".klp.sym.vmlinux.NAME,1"; one of the other list ".klp.sym.vmlinux._text,1",
+ * and each relocation against it gets the distance from _text to the
+ * symbol in SYMBOLS added to its addend: KASLR moves the kernel image as
+ * one block, so the loader's walk stops at _text, near the start of the
+ * table, instead of going on to the symbol.  That distance holds for this
+ * kernel build only, and the module proves it at load (kernel/ksyms.c),
+ * which a symbol sharing its address with another, or outside the image
+ * (per-CPU, absolute), would defeat: "symvers" refuses those unless they
+ * are listed by name.  Each converted symbol gets section index
+ * SHN_LIVEPATCH, every relocation against it moves from ".rela.SECTION" to
+ * a new ".klp.rela.vmlinux.SECTION", and its modversion entry (a
+ * placeholder from the symvers step) is dropped.  Indices of existing
+ * symbols and sections do not change: new sections, names and the section
+ * header table are appended to the file.  A module not converted fails to
+ * load ("Unknown symbol"), it never runs unbound.
  *
  * "kallsyms" prints, as System.map does, the symbol table a kernel keeps
  * for /proc/kallsyms, decoded from VMLINUX (tools/kimage/kallsyms.c), for
@@ -53,6 +63,8 @@
 #define SHF_RELA_LIVEPATCH	0x00100000
 
 #define LIST_SECTION		".discard.torpor_ksyms"
+#define BY_NAME_SECTION		".discard.torpor_ksyms_by_name"
+#define ANCHOR			"_text"
 #define KLP_SYM_PREFIX		".klp.sym.vmlinux."
 #define KLP_RELA_PREFIX		".klp.rela.vmlinux."
 
@@ -164,30 +176,48 @@ static void load_object(struct object *o, const char *path)
 		die("no symbol table");
 }
 
-/* The names in the list section. */
+/*
+ * The names in the list sections and, once read_symbols() has run, where
+ * the kernel's symbol table puts each.
+ */
 struct name_list {
 	const char **names;
+	bool *by_name;
+	int64_t *distance;	/* from ANCHOR, for those not by name */
 	unsigned int count;
 };
 
-static struct name_list read_list(struct object *o)
+static void read_section(struct object *o, const char *section, bool by_name,
+			 struct name_list *l)
 {
-	struct name_list l = { NULL, 0 };
-	const Elf64_Shdr *s = kelf_section(&o->e, LIST_SECTION);
+	const Elf64_Shdr *s = kelf_section(&o->e, section);
 	const char *p, *end;
 
 	if (!s)
-		die("no section %s (kernel/ksyms.c) to list the symbols", LIST_SECTION);
+		return;
 	p = (const char *)kelf_bytes(&o->e, s);
 	end = p + s->sh_size;
 	if (p == end || end[-1])
-		die("section %s is not a list of strings", LIST_SECTION);
+		die("section %s is not a list of strings", section);
 	for (; p < end; p += strlen(p) + 1) {
 		if (!*p)
 			continue;	/* alignment padding */
-		l.names = xrealloc(l.names, (l.count + 1) * sizeof(*l.names));
-		l.names[l.count++] = p;
+		l->names = xrealloc(l->names, (l->count + 1) * sizeof(*l->names));
+		l->by_name = xrealloc(l->by_name, (l->count + 1) * sizeof(*l->by_name));
+		l->names[l->count] = p;
+		l->by_name[l->count++] = by_name;
 	}
+}
+
+static struct name_list read_list(struct object *o)
+{
+	struct name_list l = { NULL, NULL, NULL, 0 };
+
+	read_section(o, LIST_SECTION, false, &l);
+	read_section(o, BY_NAME_SECTION, true, &l);
+	if (!l.count)
+		die("no section %s (kernel/ksyms.c) to list the symbols", LIST_SECTION);
+	l.distance = xrealloc(NULL, l.count * sizeof(*l.distance));
 	return l;
 }
 
@@ -201,73 +231,165 @@ static int list_index(const struct name_list *l, const char *name)
 	return -1;
 }
 
-/*
- * How often each listed name occurs in the kernel's symbol table; the
- * livepatch loader counts the same way (every kallsyms symbol of the name).
- */
-static unsigned int check_symbols(const char *path, const struct name_list *l)
+static int cmp_u64(const void *a, const void *b)
 {
-	unsigned int *count = xrealloc(NULL, l->count * sizeof(*count));
-	unsigned int i, lines = 0, bad = 0;
-	char line[1024], name[512];
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* What SYMBOLS says of the listed names and of ANCHOR. */
+struct table {
+	unsigned int *count;	/* symbols of each listed name */
+	uint64_t *addr;		/* the last of them */
+	unsigned int anchor_count;
+	uint64_t anchor;
+	uint64_t *all;		/* every address, sorted */
+	unsigned int lines, room;
+};
+
+static void read_table(const char *path, const struct name_list *l, struct table *t)
+{
+	char line[1024], name[512], extra[2];
+	unsigned long long addr;
 	FILE *f = fopen(path, "r");
+	int k;
 
 	if (!f)
 		die("cannot open the kernel's symbol table %s: %s", path, strerror(errno));
-	memset(count, 0, l->count * sizeof(*count));
+	t->count = xrealloc(NULL, l->count * sizeof(*t->count));
+	t->addr = xrealloc(NULL, l->count * sizeof(*t->addr));
+	memset(t->count, 0, l->count * sizeof(*t->count));
+	t->anchor_count = 0;
+	t->all = NULL;
+	t->lines = t->room = 0;
 	while (fgets(line, sizeof(line), f)) {
-		char extra[2];
-		int k;
-
-		if (sscanf(line, "%*s %*s %511s %1s", name, extra) != 1)
+		if (sscanf(line, "%llx %*s %511s %1s", &addr, name, extra) != 2)
 			continue;
-		lines++;
+		if (t->lines == t->room) {
+			t->room = 2 * t->room + 1024;
+			t->all = xrealloc(t->all, t->room * sizeof(*t->all));
+		}
+		t->all[t->lines++] = addr;
 		k = list_index(l, name);
-		if (k >= 0)
-			count[k]++;
+		if (k >= 0) {
+			t->count[k]++;
+			t->addr[k] = addr;
+		}
+		if (!strcmp(name, ANCHOR)) {
+			t->anchor_count++;
+			t->anchor = addr;
+		}
 	}
 	fclose(f);
-	/* Debian ships a one-line placeholder as /boot/System.map-*. */
-	if (lines < 1000)
-		die("%s holds %u symbols: not the kernel's symbol table", path, lines);
-	for (i = 0; i < l->count; i++) {
-		if (count[i] == 1)
-			continue;
-		if (count[i])
-			fprintf(stderr, "klp-convert: kernel symbol %s: %u symbols of that name in %s, cannot tell which\n",
-				l->names[i], count[i], path);
-		else
-			fprintf(stderr, "klp-convert: kernel symbol %s: not in %s\n",
-				l->names[i], path);
-		bad++;
-	}
-	free(count);
-	return bad;
+	qsort(t->all, t->lines, sizeof(*t->all), cmp_u64);
 }
 
-/* Renames the listed undefined symbols; returns which symbols changed. */
+static unsigned int symbols_at(const struct table *t, uint64_t addr)
+{
+	const uint64_t *p = bsearch(&addr, t->all, t->lines, sizeof(addr), cmp_u64);
+	unsigned int n = 0;
+
+	if (!p)
+		return 0;
+	while (p > t->all && p[-1] == addr)
+		p--;
+	for (; p < t->all + t->lines && *p == addr; p++)
+		n++;
+	return n;
+}
+
+/*
+ * Reads SYMBOLS into @l's distances; fails naming every listed name that
+ * is missing or ambiguous there, and every TORPOR_KSYM() the load-time
+ * check could not prove by its address.
+ */
+static void read_symbols(const char *path, struct name_list *l)
+{
+	struct table t;
+	unsigned int i, bad = 0;
+
+	read_table(path, l, &t);
+	/* Debian ships a one-line placeholder as /boot/System.map-*. */
+	if (t.lines < 1000)
+		die("%s holds %u symbols: not the kernel's symbol table", path, t.lines);
+	if (t.anchor_count != 1)
+		die("%s: %u symbols called %s, wanted one", path, t.anchor_count, ANCHOR);
+	if (!t.anchor)
+		die("%s: %s at address 0: a table without addresses (kptr_restrict?)",
+		    path, ANCHOR);
+	for (i = 0; i < l->count; i++) {
+		const char *name = l->names[i];
+
+		if (t.count[i] != 1) {
+			if (t.count[i])
+				fprintf(stderr, "klp-convert: kernel symbol %s: %u symbols of that name in %s, cannot tell which\n",
+					name, t.count[i], path);
+			else
+				fprintf(stderr, "klp-convert: kernel symbol %s: not in %s\n",
+					name, path);
+			bad++;
+		} else if (l->by_name[i]) {
+			continue;
+		} else if (t.addr[i] < t.anchor) {
+			fprintf(stderr, "klp-convert: kernel symbol %s: below %s in %s (per-CPU or absolute): list it with TORPOR_KSYM_BY_NAME()\n",
+				name, ANCHOR, path);
+			bad++;
+		} else if (symbols_at(&t, t.addr[i]) > 1) {
+			fprintf(stderr, "klp-convert: kernel symbol %s: shares its address with another symbol in %s: list it with TORPOR_KSYM_BY_NAME()\n",
+				name, path);
+			bad++;
+		}
+		l->distance[i] = t.addr[i] - t.anchor;
+	}
+	free(t.count);
+	free(t.addr);
+	free(t.all);
+	if (bad)
+		die("kernel symbols of ksyms_list.h missing, ambiguous or not to be bound by address in the target kernel");
+}
+
+/*
+ * Renames the listed undefined symbols; returns which symbols changed, and
+ * in *@distance what their relocations' addends get.
+ */
 static bool *convert_symbols(struct object *o, const struct name_list *l,
-			     struct buf *strtab)
+			     struct buf *strtab, int64_t **distance)
 {
 	Elf64_Shdr *ss = &o->shdr[o->symtab];
 	Elf64_Sym *sym = section_data(o, o->symtab);
 	size_t i, nsyms = ss->sh_size / sizeof(*sym);
 	bool *klp = xrealloc(NULL, nsyms * sizeof(*klp));
 	const char *names = section_data(o, ss->sh_link);
+	const char *anchor = KLP_SYM_PREFIX ANCHOR ",1";
+	size_t anchor_name = 0;
 
+	*distance = xrealloc(NULL, nsyms * sizeof(**distance));
 	strtab->len = 0;
 	buf_add(strtab, names, o->shdr[ss->sh_link].sh_size, 1);
 	for (i = 0; i < nsyms; i++) {
 		const char *name = names + sym[i].st_name;
 		char klp_name[600];
+		int k;
 
 		klp[i] = false;
-		if (sym[i].st_name >= o->shdr[ss->sh_link].sh_size || list_index(l, name) < 0)
+		(*distance)[i] = 0;
+		if (sym[i].st_name >= o->shdr[ss->sh_link].sh_size)
+			continue;
+		k = list_index(l, name);
+		if (k < 0)
 			continue;
 		if (sym[i].st_shndx != SHN_UNDEF)
 			die("%s is listed as a kernel symbol but defined here", name);
-		snprintf(klp_name, sizeof(klp_name), KLP_SYM_PREFIX "%s,1", name);
-		sym[i].st_name = buf_add(strtab, klp_name, strlen(klp_name) + 1, 1);
+		if (l->by_name[k]) {
+			snprintf(klp_name, sizeof(klp_name), KLP_SYM_PREFIX "%s,1", name);
+			sym[i].st_name = buf_add(strtab, klp_name, strlen(klp_name) + 1, 1);
+		} else {
+			if (!anchor_name)
+				anchor_name = buf_add(strtab, anchor, strlen(anchor) + 1, 1);
+			sym[i].st_name = anchor_name;
+			(*distance)[i] = l->distance[k];
+		}
 		sym[i].st_shndx = SHN_LIVEPATCH;
 		klp[i] = true;
 		converted++;
@@ -297,7 +419,8 @@ static Elf64_Off tail_add(struct tail *t, const void *data, size_t len, size_t a
  * section into a livepatch one for the same target.
  */
 static void split_relocations(struct object *o, const bool *klp,
-			      struct buf *shstrtab, struct tail *t)
+			      const int64_t *distance, struct buf *shstrtab,
+			      struct tail *t)
 {
 	size_t nsyms = o->shdr[o->symtab].sh_size / sizeof(Elf64_Sym);
 	unsigned int i;
@@ -317,10 +440,12 @@ static void split_relocations(struct object *o, const bool *klp,
 		for (j = 0; j < count; j++) {
 			size_t symi = ELF64_R_SYM(r[j].r_info);
 
-			if (symi < nsyms && klp[symi])
-				moved[n++] = r[j];
-			else
+			if (symi < nsyms && klp[symi]) {
+				moved[n] = r[j];
+				moved[n++].r_addend += distance[symi];
+			} else {
 				r[kept++] = r[j];
+			}
 		}
 		if (n) {
 			s->sh_size = kept * sizeof(*r);
@@ -376,26 +501,29 @@ static void drop_versions(struct object *o, const struct name_list *l)
 	}
 }
 
-static void convert(const char *list_object, const char *module)
+static void convert(const char *symbols, const char *list_object,
+		    const char *module)
 {
 	struct object o, lo;
 	struct name_list list;
 	struct buf strtab = { NULL, 0 }, shstrtab = { NULL, 0 }, out = { NULL, 0 };
 	struct tail t = { { NULL, 0 }, 0, NULL, 0 };
 	unsigned int shnum;
+	int64_t *distance;
 	bool *klp;
 
 	load_object(&lo, list_object);
 	list = read_list(&lo);
+	read_symbols(symbols, &list);
 
 	load_object(&o, module);
 	t.base = (o.e.size + 7) / 8 * 8;
-	klp = convert_symbols(&o, &list, &strtab);
+	klp = convert_symbols(&o, &list, &strtab, &distance);
 	if (!converted)
 		return;		/* done before: the .ko was not relinked */
 	buf_add(&shstrtab, section_data(&o, o.ehdr->e_shstrndx),
 		o.shdr[o.ehdr->e_shstrndx].sh_size, 1);
-	split_relocations(&o, klp, &shstrtab, &t);
+	split_relocations(&o, klp, distance, &shstrtab, &t);
 	drop_versions(&o, &list);
 	replace_section(&o, o.shdr[o.symtab].sh_link, &strtab, &t);
 	replace_section(&o, o.ehdr->e_shstrndx, &shstrtab, &t);
@@ -421,8 +549,7 @@ static void symvers(const char *symbols, const char *object)
 
 	load_object(&o, object);
 	list = read_list(&o);
-	if (check_symbols(symbols, &list))
-		die("kernel symbols of ksyms_list.h missing or ambiguous in the target kernel");
+	read_symbols(symbols, &list);
 	for (i = 0; i < list.count; i++)
 		printf("0x00000000\t%s\tvmlinux\tEXPORT_SYMBOL_GPL\t\n", list.names[i]);
 }
@@ -446,13 +573,13 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "symvers"))
 		symvers(argv[2], argv[3]);
-	else if (argc == 4 && !strcmp(argv[1], "convert"))
-		convert(argv[2], argv[3]);
+	else if (argc == 5 && !strcmp(argv[1], "convert"))
+		convert(argv[2], argv[3], argv[4]);
 	else if (argc == 3 && !strcmp(argv[1], "kallsyms"))
 		kallsyms(argv[2]);
 	else {
 		fprintf(stderr, "usage: klp-convert symvers SYMBOLS OBJECT\n"
-				"       klp-convert convert OBJECT MODULE\n"
+				"       klp-convert convert SYMBOLS OBJECT MODULE\n"
 				"       klp-convert kallsyms VMLINUX\n");
 		return 2;
 	}
