@@ -19,7 +19,7 @@ struct ksym {
 };
 
 struct kernel {
-	struct ksym *syms;	/* in kallsyms order (sympos counts in it) */
+	struct ksym *syms;	/* in kallsyms order, by address (sympos counts in it) */
 	unsigned int nsyms;
 	struct ksym **by_name;	/* sorted by name, then kallsyms order */
 	uint64_t *sealed;	/* sorted addresses of sealed endbr64s */
