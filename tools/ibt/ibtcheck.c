@@ -203,6 +203,19 @@ static const char *where(const struct module *m, unsigned int shndx,
 }
 
 /*
+ * What the addend of @r in @shndx leaves out of the place it refers to: a
+ * RIP-relative rel32 in code counts from its own end, 4 bytes on.
+ */
+static uint64_t rel32_bias(const struct module *m, unsigned int shndx,
+			   const Elf64_Rela *r)
+{
+	unsigned int type = ELF64_R_TYPE(r->r_info);
+
+	return (m->e.sh[shndx].sh_flags & SHF_EXECINSTR) &&
+	       (type == R_X86_64_PC32 || type == R_X86_64_PLT32) ? 4 : 0;
+}
+
+/*
  * Is the relocation @r in @shndx the rel32 of a direct call or jump?  A
  * rel32 ends its instruction, so the opcode is right before it; a
  * RIP-relative operand has a ModRM byte there (mod 00, rm 101), which is
@@ -272,22 +285,17 @@ static const char *reloc_name(unsigned int type)
 /*
  * The kernel address a livepatch relocation refers to, in *@addr: its
  * symbol (named, or _text for one bound at a distance, tools/klp-convert)
- * plus its addend, plus 4 for a rel32 in code, whose addend counts from
- * its end; and the symbols it is in (*@count of them at one address).  A
- * rel32 followed by an immediate lands a few bytes short, in the symbol
- * before: only a memory operand has one, never a call or an address taken.
+ * plus its addend and rel32_bias(); and the symbols it is in (*@count of
+ * them at one address).  A rel32 followed by an immediate lands a few
+ * bytes short, in the symbol before: only a memory operand has one, never
+ * a call or an address taken.
  */
 static const struct ksym *klp_target(const struct module *m, const struct kernel *k,
 				     unsigned int shndx, const Elf64_Rela *r,
 				     const struct ksym *sym, uint64_t *addr,
 				     unsigned int *count)
 {
-	unsigned int type = ELF64_R_TYPE(r->r_info);
-
-	*addr = sym->addr + r->r_addend;
-	if ((m->e.sh[shndx].sh_flags & SHF_EXECINSTR) &&
-	    (type == R_X86_64_PC32 || type == R_X86_64_PLT32))
-		*addr += 4;
+	*addr = sym->addr + r->r_addend + rel32_bias(m, shndx, r);
 	return kernel_at(k, *addr, count);
 }
 
@@ -372,17 +380,13 @@ static void check_own_reloc(const struct module *m, unsigned int shndx,
 			    const Elf64_Rela *r, const Elf64_Sym *s,
 			    unsigned int *targets)
 {
-	unsigned int type = ELF64_R_TYPE(r->r_info), dst = s->st_shndx;
-	uint64_t off = s->st_value + r->r_addend;
+	unsigned int dst = s->st_shndx;
 
 	if (dst == SHN_UNDEF || dst >= m->e.eh->e_shnum ||
 	    !(m->e.sh[dst].sh_flags & SHF_EXECINSTR) || direct_branch(m, shndx, r))
 		return;
-	/* A RIP-relative operand: the target is past the rel32. */
-	if ((m->e.sh[shndx].sh_flags & SHF_EXECINSTR) &&
-	    (type == R_X86_64_PC32 || type == R_X86_64_PLT32))
-		off += 4;
-	check_target(m, shndx, r->r_offset, dst, off, targets);
+	check_target(m, shndx, r->r_offset, dst,
+		     s->st_value + r->r_addend + rel32_bias(m, shndx, r), targets);
 }
 
 /* Is there a relocation in [@from, @to) of section @shndx? */
