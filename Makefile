@@ -122,7 +122,8 @@ ibt-selftest: deps $(IBTCHECK) $(KLP_CONVERT)
 
 # The module build's guards fail on planted faults, naming them: a kernel
 # symbol the kernel lacks, one the load could not check by its address
-# (klp-convert), a value that differs from the kernel's BTF (btfcheck).  Against 6.12, the kernel with IBT.
+# (klp-convert), a value that differs from the kernel's BTF (btfcheck).
+# Against 6.12, the kernel with IBT.
 build-selftest: deps
 	@$(call vmlinux_elf,$(KVER_612))
 	@mkdir -p $(BUILD)/build-selftest
