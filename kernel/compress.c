@@ -33,6 +33,7 @@
 	(sizeof(struct torpor_block_head) + TORPOR_BLOCK_PAGES * PAGE_SIZE)
 /* The head LZ4 tries after a raw block (see the top of this file). */
 #define TORPOR_TRIAL_BYTES	(4 * PAGE_SIZE)
+#define TORPOR_TRIAL_ACCELERATION	16
 
 struct torpor_worker {
 	struct torpor_compress *c;
@@ -90,8 +91,9 @@ static int torpor_block_lz4(struct torpor_worker *w, const void *in,
 	int clen;
 
 	if (w->last_raw && raw > TORPOR_TRIAL_BYTES &&
-	    LZ4_compress_default(in, payload, TORPOR_TRIAL_BYTES,
-				 TORPOR_TRIAL_BYTES - 1, w->lz4_mem) <= 0)
+	    LZ4_compress_fast(in, payload, TORPOR_TRIAL_BYTES,
+			      TORPOR_TRIAL_BYTES - 1, TORPOR_TRIAL_ACCELERATION,
+			      w->lz4_mem) <= 0)
 		return raw;
 	/* A payload as long as the input means "stored raw". */
 	clen = LZ4_compress_default(in, payload, raw, raw - 1, w->lz4_mem);

@@ -386,6 +386,26 @@ void torpor_snapshot_room(struct torpor_snapshot_room *room)
 	unlock_system_sleep(sleep_flags);
 }
 
+static void torpor_count_frames(unsigned long start, unsigned long end,
+				void *arg)
+{
+	*(unsigned long *)arg += end - start;
+}
+
+/*
+ * Whether the image would fit even if it held every frame of RAM that is
+ * not free: then counting the frames one by one, which takes a while on
+ * a large machine, could tell nothing more.
+ */
+static bool torpor_room_surely(void)
+{
+	unsigned long frames = 0, free = global_zone_page_state(NR_FREE_PAGES);
+
+	torpor_ram_walk(torpor_count_frames, &frames);
+	return torpor_image_slots_for(frames - min(free, frames)) <=
+	       torpor_swaparea_resume_free();
+}
+
 /**
  * torpor_snapshot_check_room - refuse an image no reclaim can fit
  *
@@ -400,6 +420,8 @@ int torpor_snapshot_check_room(void)
 {
 	struct torpor_snapshot_room r;
 
+	if (torpor_room_surely())
+		return 0;
 	torpor_room_now(&r);
 	if (r.least <= r.free)
 		return 0;
@@ -781,6 +803,40 @@ void torpor_snapshot_release(void)
 	snap.own = NULL;
 	/* Nothing is own any more: room counts between hibernations. */
 	snap.max_pfn = 0;
+}
+
+/*
+ * Copy pages the writer is done with: set aside for growth that did not
+ * come, or read into the image already.  They leave the copy list, and
+ * the caller owns them from then on.  The writer fills them with stream
+ * pages, which would otherwise be fresh allocations, each of them cleared
+ * first under init_on_alloc.
+ */
+
+/* The list's tail, past the copies the atomic copy filled; NULL at its end. */
+struct page *torpor_snapshot_take_spare(void)
+{
+	struct page *page;
+
+	if (snap.nr_copies <= snap.counts.saved - snap.counts.live)
+		return NULL;
+	page = list_last_entry(&snap.copies, struct page, lru);
+	list_del(&page->lru);
+	snap.nr_copies--;
+	return page;
+}
+
+/*
+ * @data: a frame's copy, from torpor_snapshot_iter_next(), that the
+ * iteration has passed.  Not counted off nr_copies: spares are all taken
+ * before the first of these.
+ */
+struct page *torpor_snapshot_take_copy(const void *data)
+{
+	struct page *page = virt_to_page(data);
+
+	list_del(&page->lru);
+	return page;
 }
 
 /* Frames in the image: valid from the copy until the release. */

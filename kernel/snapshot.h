@@ -9,6 +9,8 @@
 #include <linux/types.h>
 #include <linux/xxhash.h>
 
+struct page;
+
 /* Touch the watchdogs this often in long walks with interrupts off. */
 #define TORPOR_WATCHDOG_PAGES	(1UL << 17)
 
@@ -49,6 +51,8 @@ int torpor_snapshot_prepare(void);
 int torpor_snapshot_copy(void);
 void torpor_snapshot_release(void);
 unsigned long torpor_snapshot_pages(void);
+struct page *torpor_snapshot_take_spare(void);
+struct page *torpor_snapshot_take_copy(const void *data);
 unsigned long torpor_snapshot_image_size(void);
 void torpor_snapshot_set_image_size(unsigned long bytes);
 void torpor_snapshot_room(struct torpor_snapshot_room *room);

@@ -293,6 +293,13 @@ struct page *torpor_swap_page_alloc(struct torpor_swap *sw)
 	return torpor_swap_reuse(sw) ?: alloc_page(GFP_NOIO | __GFP_HIGH);
 }
 
+/* @page, the caller's, joins the pool, and is freed with it. */
+void torpor_swap_page_give(struct torpor_swap *sw, struct page *page)
+{
+	llist_add(page_address(page), &sw->written);
+	sw->nr_pool++;
+}
+
 /*
  * Queue @page, from torpor_swap_page_alloc(), for @dev_page.  Once written
  * it comes back for reuse; torpor_swap_close() frees the pool.

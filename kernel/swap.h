@@ -42,7 +42,7 @@ struct torpor_swap {
 	/* Pages whose writes completed, for the writer to fill again. */
 	struct llist_head written;
 	struct llist_node *spare;	/* taken off @written by the writer */
-	unsigned int nr_pool;		/* allocated by torpor_swap_page_alloc */
+	unsigned int nr_pool;		/* allocated or given to it */
 	u64 wait_ns;			/* waiting for writes to complete */
 };
 
@@ -53,6 +53,7 @@ void torpor_swap_raw_forget(void);
 void torpor_swap_close(struct torpor_swap *sw, bool keep);
 int torpor_swap_alloc(struct torpor_swap *sw, u64 *dev_page);
 struct page *torpor_swap_page_alloc(struct torpor_swap *sw);
+void torpor_swap_page_give(struct torpor_swap *sw, struct page *page);
 int torpor_swap_write(struct torpor_swap *sw, u64 dev_page, struct page *page);
 int torpor_swap_drain(struct torpor_swap *sw);
 int torpor_swap_rw(struct torpor_swap *sw, blk_opf_t opf, u64 dev_page,

@@ -140,11 +140,22 @@ static int torpor_writer_changed(unsigned long pfn)
 		pfn);
 }
 
+/* A copy that is in the image now makes stream pages (snapshot.c). */
+static void torpor_writer_recycle(struct torpor_writer *wr, const void *copy)
+{
+	torpor_swap_page_give(&wr->sw, torpor_snapshot_take_copy(copy));
+}
+
 static int torpor_writer_pack(struct torpor_writer *wr, struct torpor_block *b)
 {
 	u64 t0 = ktime_get_ns();
 	int err = b->err ? torpor_writer_changed(b->changed) :
 			   torpor_ostream_add(&wr->out, b->out, b->len);
+	unsigned int i;
+
+	for (i = 0; !err && i < b->npages; i++)
+		if (!(b->live & BIT(i)))
+			torpor_writer_recycle(wr, b->src[i]);
 
 	wr->pack_ns += ktime_get_ns() - t0;
 	wr->nr_blocks++;
@@ -196,6 +207,8 @@ static int torpor_writer_add_page(struct torpor_writer *wr,
 	if (err)
 		return err;
 	if (zero) {
+		if (!p->live)
+			torpor_writer_recycle(wr, p->data);
 		wr->zero_pages++;
 		atomic64_inc(&torpor_stats.zero_pages);
 		torpor_stats_progress_add(1);
@@ -226,12 +239,15 @@ static int torpor_writer_write_data(struct torpor_writer *wr)
 	struct torpor_snapshot_iter it;
 	struct torpor_snapshot_page p;
 	u64 t0 = ktime_get_ns();
+	struct page *page;
 	int err;
 
 	err = torpor_compress_start(&wr->comp, wr->seed);
 	if (err)
 		return err;
 	wr->zero_hash = torpor_live_hash(page_address(ZERO_PAGE(0)));
+	while ((page = torpor_snapshot_take_spare()))
+		torpor_swap_page_give(&wr->sw, page);
 	torpor_snapshot_iter_start(&it);
 	while (!err && torpor_snapshot_iter_next(&it, &p))
 		err = torpor_writer_add_page(wr, &p);

@@ -28,13 +28,14 @@ BENCH_DATA_FILE=$BENCH_DATA_DIR/cache
 # current laptop, in sequential reads and writes.
 BENCH_LAPTOP_READ_MBPS=2000
 BENCH_LAPTOP_WRITE_MBPS=1000
-# QEMU's max CPU without the fast string instructions (ERMS, FSRM), with
-# which the kernel clears pages with rep stosb and copies with rep movsb.
+# QEMU's max CPU without the fast string instructions (ERMS, FSRM, FSRS),
+# with which the kernel clears pages and memory with rep stosb and copies
+# with rep movsb.
 # A real CPU runs those fastest; TCG runs them a byte a step, several times
 # slower than the loops the kernel uses without them, which would make
 # clearing and copying memory weigh far more against the rest than on any
 # real machine (performance.rst, "The guest's CPU").
-BENCH_CPU_DEFAULT=max,-erms,-fsrm
+BENCH_CPU_DEFAULT=max,-erms,-fsrm,-fsrs
 
 plan()
 {
