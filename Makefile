@@ -253,16 +253,14 @@ output_clean = $(2) >$(CHECK)/$(1).out 2>&1; rc=$$?; cat $(CHECK)/$(1).out; \
 clean_build = $(call output_clean,module-$(1),$(MAKE) --no-print-directory module KVER=$(1) W=1,warning:)
 ktap_run = $(call output_clean,$(1),$(MAKE) -C $(SELFTESTS) BUILD=$(BUILD) $(2) run_tests,^([#] )*not ok)
 
-# $(call scenario_groups,TARGET): a check group for each QEMU group that
-# the scenarios register for make TARGET with their "# TARGET:" lines
+# $(call scenario_groups,TARGET[,LANE]): a check group for each QEMU group
+# that the scenarios register for make TARGET with their "# TARGET:" lines
 # (tools/qemu/check-groups, Documentation/testing.rst), with its time
-# budget.  The group scenario-groups lists them in its log, and fails on
-# a line that check-groups cannot read, which no run may skip unseen.
+# budget; with LANE, only those of lane LANE of $(CHECK_JOBS).
 # Each group's line is one word here, its spaces made unit separators.
-CHECK_GROUPS = tools/qemu/check-groups $(1) CUTS=$(CUTS)
+CHECK_GROUPS = tools/qemu/check-groups $(1) $(if $(2),--lane $(2)/$(CHECK_JOBS)) CUTS=$(CUTS)
 US := $(shell printf '\037')
 define scenario_groups
-	$(call check_group,scenario-groups,$(CHECK_GROUPS))
 	$(foreach g,$(shell $(CHECK_GROUPS) | tr ' ' '$(US)'),$(call scenario_group,$(subst $(US), ,$(g))))
 endef
 
@@ -271,6 +269,25 @@ define scenario_group
 	$(call check_group,$(firstword $(1)),$(RUN_SCENARIO) $(wordlist 3,$(words $(1)),$(1)),$(word 2,$(1)))
 
 endef
+
+# $(call check_lanes,TARGET[,SIDE]): the QEMU groups TARGET registers
+# run in CHECK_JOBS lanes side by side, and the groups of the target SIDE
+# in one more beside them.  A guest keeps about one CPU busy, so a host
+# with one CPU a lane does the same work in some 1.5 times less time than
+# one group at a time (Documentation/testing.rst, Lanes).  Each group's
+# lines are printed when it ends; the group scenario-groups first lists
+# them all in its log, and fails on a line that check-groups cannot read,
+# which no run may skip unseen.
+CHECK_JOBS ?= $(shell nproc)
+define check_lanes
+	$(call check_group,scenario-groups,$(call CHECK_GROUPS,$(1)))
+	@$(MAKE) --no-print-directory --output-sync=line -j$(words $(2) $(LANES)) \
+		CHECK=$(CHECK) LANE_TARGET=$(1) $(2) $(addprefix check-lane-,$(LANES))
+endef
+LANES = $(shell seq $(CHECK_JOBS))
+
+check-lane-%:
+	$(call scenario_groups,$(LANE_TARGET),$*)
 
 # The runs of the checks keep the logs of those that pass, not their disks
 # (tools/qemu/lib.sh, harness_tidy).
@@ -281,21 +298,30 @@ check:
 	$(call check_group,deps,tools/deps.sh)
 	$(call check_group,module-$(KVER_61),$(call clean_build,$(KVER_61)))
 	$(call check_group,module-$(KVER_612),$(call clean_build,$(KVER_612)))
+	$(call check_group,tool,$(MAKE) --no-print-directory tool)
+	$(call check_lanes,check,check-side)
+	$(system_groups)
+	$(laptop_groups)
+	$(check_end)
+
+# What runs beside make check's QEMU lanes: the guest images the system
+# and laptop groups boot, then the checks that boot no guest.  The system
+# and laptop groups themselves run after the lanes, one at a time: a
+# Debian guest on a loaded host now and then reports an RCU stall while
+# it starts (Documentation/testing.rst, The laptop, Timing).
+check-side:
+	$(system_image_group)
+	$(laptop_image_group)
 	$(call check_group,build-selftest,$(MAKE) --no-print-directory build-selftest)
 	$(call check_group,ibt-selftest,$(MAKE) --no-print-directory ibt-selftest)
 	$(call check_group,ibt-$(KVER_61),$(MAKE) --no-print-directory ibt KVER=$(KVER_61))
 	$(call check_group,ibt-$(KVER_612),$(MAKE) --no-print-directory ibt KVER=$(KVER_612))
-	$(call check_group,tool,$(MAKE) --no-print-directory tool)
 	$(call check_group,style,$(MAKE) --no-print-directory style)
 	$(call check_group,style-selftest,$(MAKE) --no-print-directory style-selftest)
 	$(call check_group,rerun-selftest,$(EMULATOR_FAULT)-test)
 	$(call check_group,selftests,$(call ktap_run,selftests,))
 	$(call check_group,selftests-asan,$(call ktap_run,selftests-asan,SANITIZE=1))
 	$(call check_group,fuzz,$(MAKE) --no-print-directory -C userspace BUILD=$(BUILD) FUZZ_TIME=60 fuzz)
-	$(call scenario_groups,check)
-	$(system_groups)
-	$(laptop_groups)
-	$(check_end)
 
 # The QEMU groups of check and check-faults, as the scenarios register
 # them: name, time budget (s), run-scenario's arguments.
@@ -313,8 +339,10 @@ SYSTEM_RUN := tools/system/run
 # change meanwhile.
 SYSTEM_IMAGE = SYSTEM_IMAGE=$$(cat $(CHECK)/system-image.dir)
 LAPTOP_RUN = $(SYSTEM_IMAGE) LAPTOP_IMAGE=$$(cat $(CHECK)/laptop-image.dir) $(SYSTEM_RUN)
-define system_groups
+define system_image_group
 	$(call check_group,system-image,tools/system/rootfs >$(CHECK)/system-image.dir)
+endef
+define system_groups
 	$(call check_group,system-dkms,$(SYSTEM_IMAGE) tools/system/check-dkms)
 	$(call check_group,system-hibernate-$(KVER_61),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hibernate $(KVER_61))
 	$(call check_group,system-hibernate-$(KVER_612),$(SYSTEM_IMAGE) $(SYSTEM_RUN) hibernate $(KVER_612))
@@ -329,8 +357,10 @@ endef
 # system guest: make check hibernates it once with each kernel, 5 to 9
 # minutes to build and 2 to 4 a run; check-system adds lid close, hybrid sleep
 # woken and losing power, and suspend-then-hibernate, with both kernels.
-define laptop_groups
+define laptop_image_group
 	$(call check_group,laptop-image,$(SYSTEM_IMAGE) tools/system/laptop >$(CHECK)/laptop-image.dir)
+endef
+define laptop_groups
 	$(call check_group,laptop-hibernate-$(KVER_61),$(LAPTOP_RUN) hibernate $(KVER_61) PROFILE=laptop TAG=laptop)
 	$(call check_group,laptop-hibernate-$(KVER_612),$(LAPTOP_RUN) hibernate $(KVER_612) PROFILE=laptop TAG=laptop)
 endef
@@ -359,7 +389,9 @@ endef
 check-system: CHECK := $(BUILD)/check-system
 check-system: tool
 	$(check_begin)
+	$(system_image_group)
 	$(system_groups)
+	$(laptop_image_group)
 	$(laptop_groups)
 	$(laptop_more_groups)
 	$(system_dracut_groups)
@@ -375,7 +407,7 @@ CUTS ?= 10
 check-faults: CHECK := $(BUILD)/check-faults
 check-faults: modules tool
 	$(check_begin)
-	$(call scenario_groups,check-faults)
+	$(call check_lanes,check-faults)
 	@grep -H 'resume-cut tally' $(CHECK)/resume-cut-*.log || true
 	@grep -H 'hibernate-cut tally' $(CHECK)/hibernate-cut-*.log || true
 	@grep -H 'soak tally' $(CHECK)/soak-*.log || true
@@ -514,7 +546,7 @@ help:
 	@echo "make clean | distclean"
 	@echo "W=1 is passed on to kbuild."
 
-.PHONY: all deps module module-debug modules tool ibt ibt-selftest build-selftest style style-selftest scenario demo bench check check-list check-faults check-system \
+.PHONY: all deps module module-debug modules tool ibt ibt-selftest build-selftest style style-selftest scenario demo bench check check-list check-faults check-system check-side \
 	clean distclean help install install-module install-tool install-boot \
 	dkms-source dkms-here install-dkms uninstall uninstall-module \
 	uninstall-tool uninstall-boot uninstall-dkms
