@@ -152,6 +152,8 @@ style: deps
 	@$(call guest_parse,$(GUEST_SCRIPTS))
 	@! grep -nE '\<bitmap_(set|clear|weight|zero|zalloc|fill)\(' $(filter-out kernel/bits.h,$(KERNEL_SOURCES)) || \
 		{ echo "style: frame and page bitmaps go through kernel/bits.h (the kernel's helpers count in unsigned int)"; exit 1; }
+	@! git ls-files 2>/dev/null | grep -E '\.(orig|rej)$$|~$$' || \
+		{ echo "style: leftovers of a patch or an editor are tracked: git rm them"; exit 1; }
 
 # The version guard must pass on kernel/ and fail on a copy of it with
 # one version test planted in a file, for each way of writing one.
