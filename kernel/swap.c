@@ -125,8 +125,11 @@ int torpor_swap_raw_limit(struct torpor_swap *sw, const void *sig)
 
 static void torpor_swap_submit(struct torpor_swap *sw)
 {
-	if (sw->bio)
-		submit_bio(sw->bio);
+	if (!sw->bio)
+		return;
+	sw->nr_bios++;
+	sw->nr_segments += sw->bio->bi_vcnt;
+	submit_bio(sw->bio);
 	sw->bio = NULL;
 }
 

@@ -44,6 +44,7 @@ struct torpor_swap {
 	struct llist_node *spare;	/* taken off @written by the writer */
 	unsigned int nr_pool;		/* allocated or given to it */
 	u64 wait_ns;			/* waiting for writes to complete */
+	u64 nr_bios, nr_segments;	/* submitted, for the write profile */
 };
 
 int torpor_swap_open(struct torpor_swap *sw, bool raw);

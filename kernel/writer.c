@@ -371,9 +371,10 @@ static void torpor_writer_profile(const struct torpor_writer *wr)
 	u64 own = wr->data_ns - min(wr->data_ns,
 				    wr->pack_ns + c->caller_ns + c->wait_ns);
 
-	pr_debug("write profile (ms): data pages %llu; writer: walk and zero check %llu, pack %llu (waiting for the disk %llu), compress %llu, wait for workers %llu; all %u workers: gather and check %llu, LZ4 %llu, checksums %llu\n",
+	pr_debug("write profile (ms): data pages %llu; writer: walk and zero check %llu, pack %llu (waiting for the disk %llu; %llu bios, %llu segments), compress %llu, wait for workers %llu; all %u workers: gather and check %llu, LZ4 %llu, checksums %llu\n",
 		 wr->data_ns / NSEC_PER_MSEC, own / NSEC_PER_MSEC,
 		 wr->pack_ns / NSEC_PER_MSEC, wr->sw.wait_ns / NSEC_PER_MSEC,
+		 wr->sw.nr_bios, wr->sw.nr_segments,
 		 c->caller_ns / NSEC_PER_MSEC, c->wait_ns / NSEC_PER_MSEC,
 		 wr->comp.nr_workers, c->input_ns / NSEC_PER_MSEC,
 		 c->lz4_ns / NSEC_PER_MSEC, c->sum_ns / NSEC_PER_MSEC);

@@ -188,7 +188,8 @@ bench_num()
 # The writer's profile (kernel/writer.c, torpor_writer_profile), ms: its
 # own walk and zero check, packing the stream and of that waiting for the
 # disk, compressing, waiting for the workers; the workers' CPU time all
-# told, gathering and checking pages, LZ4, checksums.
+# told, gathering and checking pages, LZ4, checksums; the bios the stream
+# went to the disk in, and their segments (runs of adjacent pages).
 bench_write_profile()
 {
 	local line
@@ -202,6 +203,8 @@ bench_write_profile()
 	echo "wp_gather_ms=$(bench_num "$line" 'gather and check \([0-9]*\)')"
 	echo "wp_lz4_ms=$(bench_num "$line" 'LZ4 \([0-9]*\)')"
 	echo "wp_sum_ms=$(bench_num "$line" 'checksums \([0-9]*\)')"
+	echo "wp_bios=$(bench_num "$line" '; \([0-9]*\) bios')"
+	echo "wp_segments=$(bench_num "$line" ' \([0-9]*\) segments')"
 }
 
 # The loader's profile (kernel/load.c, torpor_load_profile), ms: map
