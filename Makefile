@@ -274,14 +274,15 @@ endef
 
 # $(call check_lanes,TARGET[,SIDE]): the QEMU groups TARGET registers
 # run in CHECK_JOBS lanes side by side, and the groups of the target SIDE
-# in one more beside them.  A guest keeps about one CPU busy, so a host
-# with one CPU a lane does the same work in some 1.5 times less time than
-# one group at a time (Documentation/testing.rst, Lanes).  Each group's
+# in one more beside them.  A guest keeps about one CPU busy, so on a
+# host with one CPU a lane a whole make check took 1.4 times less time
+# than one group at a time (Documentation/testing.rst, Lanes).  Each group's
 # lines are printed when it ends; the group scenario-groups first lists
 # them all in its log, and fails on a line that check-groups cannot read,
 # which no run may skip unseen.
 CHECK_JOBS ?= $(shell nproc)
 define check_lanes
+	$(if $(LANES),,$(error CHECK_JOBS=$(CHECK_JOBS): the QEMU groups need one lane or more))
 	$(call check_group,scenario-groups,$(call CHECK_GROUPS,$(1)))
 	@$(MAKE) --no-print-directory --output-sync=line -j$(words $(2) $(LANES)) \
 		CHECK=$(CHECK) LANE_TARGET=$(1) $(2) $(addprefix check-lane-,$(LANES))
