@@ -41,6 +41,11 @@ KVER ?= $(shell uname -r)
 endif
 KDIR ?= /usr/src/linux-headers-$(KVER)
 MODDIR := $(BUILD)/$(KVER)
+# Kbuild's tree: its torpor.ko is klp-convert's input, the one in MODDIR
+# the output.  Kbuild's link line starts with "+", which make runs even
+# under make -n: converted in place, a dry run could link the module again
+# over the converted one, which the kernel refuses to load.
+KBUILD_TREE = $(MODDIR)/kbuild
 KERNEL_SOURCES = $(shell find kernel -name '*.[chS]' | LC_ALL=C sort)
 # checkpatch reads assembly too, as the kernel's does.
 ASM_SOURCES = $(shell find tools -name '*.S' | LC_ALL=C sort)
@@ -77,14 +82,14 @@ MODULE_TOOLS := tools/btf tools/kimage tools/klp-convert
 # added and removed files are picked up.
 module: $(WANT_DEPS)
 	@test -d $(KDIR) || { echo "no kernel headers in $(KDIR)"; exit 1; }
-	@mkdir -p $(MODDIR)/tools
-	@cp -rsf $(CURDIR)/kernel $(CURDIR)/Kbuild $(CURDIR)/VERSION $(MODDIR)/
-	@cp -rsf $(addprefix $(CURDIR)/,$(MODULE_TOOLS)) $(MODDIR)/tools/
-	@find $(MODDIR) -xtype l -delete
+	@mkdir -p $(KBUILD_TREE)/tools
+	@cp -rsf $(CURDIR)/kernel $(CURDIR)/Kbuild $(CURDIR)/VERSION $(KBUILD_TREE)/
+	@cp -rsf $(addprefix $(CURDIR)/,$(MODULE_TOOLS)) $(KBUILD_TREE)/tools/
+	@find $(KBUILD_TREE) -xtype l -delete
 	@$(if $(MODULE_KIMAGE),$(call vmlinux_elf,$(KVER)))
-	$(MAKE) -C $(KDIR) M=$(MODDIR) $(MODULE_KIMAGE) modules
-	$(MODDIR)/tools/klp-convert/klp-convert convert $(MODDIR)/kernel.syms \
-		$(MODDIR)/torpor.o $(MODDIR)/torpor.ko
+	$(MAKE) -C $(KDIR) M=$(KBUILD_TREE) $(MODULE_KIMAGE) modules
+	$(KBUILD_TREE)/tools/klp-convert/klp-convert convert $(KBUILD_TREE)/kernel.syms \
+		$(KBUILD_TREE)/torpor.o $(KBUILD_TREE)/torpor.ko $(MODDIR)/torpor.ko
 
 module-debug:
 	$(MAKE) module TORPOR_DEBUG=y

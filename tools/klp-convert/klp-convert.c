@@ -5,7 +5,7 @@
  * the module loads (Documentation/livepatch/module-elf-format.rst).
  *
  *	klp-convert symvers SYMBOLS OBJECT
- *	klp-convert convert SYMBOLS OBJECT MODULE
+ *	klp-convert convert SYMBOLS OBJECT MODULE [OUTPUT]
  *	klp-convert kallsyms VMLINUX
  *
  * OBJECT, the module's linked object, lists the symbols to convert in its
@@ -22,24 +22,24 @@
  * whole symbol table for each relocation, where a position lets it stop at
  * the first match (6.12 looks names up in a sorted table).
  *
- * "convert" rewrites MODULE, the final .ko, in place.  The linker cannot
- * carry livepatch relocations through "ld -r" (it copies them as data), so
- * this comes after it.  A symbol of the by-name list becomes
- * ".klp.sym.vmlinux.NAME,1"; one of the other list ".klp.sym.vmlinux._text,1",
- * and each relocation against it gets the distance from _text to the
- * symbol in SYMBOLS added to its addend: KASLR moves the kernel image as
- * one block, so the loader's walk stops at _text, near the start of the
- * table, instead of going on to the symbol.  That distance holds for this
- * kernel build only, and the module proves it at load (kernel/ksyms.c),
- * which a symbol sharing its address with another, or outside the image
- * (per-CPU, absolute), would defeat: "symvers" refuses those unless they
- * are listed by name.  Each converted symbol gets section index
- * SHN_LIVEPATCH, every relocation against it moves from ".rela.SECTION" to
- * a new ".klp.rela.vmlinux.SECTION", and its modversion entry (a
- * placeholder from the symvers step) is dropped.  Indices of existing
- * symbols and sections do not change: new sections, names and the section
- * header table are appended to the file.  A module not converted fails to
- * load ("Unknown symbol"), it never runs unbound.
+ * "convert" rewrites MODULE, the final .ko, in place, or writes the result to
+ * OUTPUT.  The linker cannot carry livepatch relocations through "ld -r" (it
+ * copies them as data), so this comes after it.  A symbol of the by-name list
+ * becomes ".klp.sym.vmlinux.NAME,1"; one of the other list
+ * ".klp.sym.vmlinux._text,1", and each relocation against it gets the distance
+ * from _text to the symbol in SYMBOLS added to its addend: KASLR moves the
+ * kernel image as one block, so the loader's walk stops at _text, near the
+ * start of the table, instead of going on to the symbol.  That distance holds
+ * for this kernel build only, and the module proves it at load
+ * (kernel/ksyms.c), which a symbol sharing its address with another, or outside
+ * the image (per-CPU, absolute), would defeat: "symvers" refuses those unless
+ * they are listed by name.  Each converted symbol gets section index
+ * SHN_LIVEPATCH, every relocation against it moves from ".rela.SECTION" to a
+ * new ".klp.rela.vmlinux.SECTION", and its modversion entry (a placeholder from
+ * the symvers step) is dropped.  Indices of existing symbols and sections do
+ * not change: new sections, names and the section header table are appended to
+ * the file.  A module not converted fails to load ("Unknown symbol"), it never
+ * runs unbound.
  *
  * "kallsyms" prints, as System.map does, the symbol table a kernel keeps
  * for /proc/kallsyms, decoded from VMLINUX (tools/kimage/kallsyms.c), for
@@ -502,7 +502,7 @@ static void drop_versions(struct object *o, const struct name_list *l)
 }
 
 static void convert(const char *symbols, const char *list_object,
-		    const char *module)
+		    const char *module, const char *output)
 {
 	struct object o, lo;
 	struct name_list list;
@@ -519,8 +519,14 @@ static void convert(const char *symbols, const char *list_object,
 	load_object(&o, module);
 	t.base = (o.e.size + 7) / 8 * 8;
 	klp = convert_symbols(&o, &list, &strtab, &distance);
-	if (!converted)
-		return;		/* done before: the .ko was not relinked */
+	if (!converted) {
+		/* Done before: the .ko was not relinked. */
+		if (strcmp(output, module)) {
+			buf_add(&out, o.e.data, o.e.size, 1);
+			write_file(output, &out);
+		}
+		return;
+	}
 	buf_add(&shstrtab, section_data(&o, o.ehdr->e_shstrndx),
 		o.shdr[o.ehdr->e_shstrndx].sh_size, 1);
 	split_relocations(&o, klp, distance, &shstrtab, &t);
@@ -537,7 +543,7 @@ static void convert(const char *symbols, const char *list_object,
 
 	buf_add(&out, o.e.data, o.e.size, 1);
 	buf_add(&out, t.data.data, t.data.len, 8);	/* at t.base */
-	write_file(module, &out);
+	write_file(output, &out);
 }
 
 /* Checks the list against the kernel and prints it for modpost. */
@@ -573,13 +579,13 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "symvers"))
 		symvers(argv[2], argv[3]);
-	else if (argc == 5 && !strcmp(argv[1], "convert"))
-		convert(argv[2], argv[3], argv[4]);
+	else if ((argc == 5 || argc == 6) && !strcmp(argv[1], "convert"))
+		convert(argv[2], argv[3], argv[4], argv[argc - 1]);
 	else if (argc == 3 && !strcmp(argv[1], "kallsyms"))
 		kallsyms(argv[2]);
 	else {
 		fprintf(stderr, "usage: klp-convert symvers SYMBOLS OBJECT\n"
-				"       klp-convert convert SYMBOLS OBJECT MODULE\n"
+				"       klp-convert convert SYMBOLS OBJECT MODULE [OUTPUT]\n"
 				"       klp-convert kallsyms VMLINUX\n");
 		return 2;
 	}

@@ -20,7 +20,7 @@ MOVE=1
 # moved table, in $WORK/foreign/$KERNEL; MODULE_DIR points the guest at it.
 foreign_module()
 {
-	local syms=$BUILD/$KERNEL/kernel.syms moved=$WORK/moved.syms addr new
+	local syms=$BUILD/$KERNEL/kbuild/kernel.syms moved=$WORK/moved.syms addr new
 
 	[[ -f $syms ]] || scenario_fail "no $syms: make module KVER=$KERNEL first"
 	addr=$(awk -v n="$MOVED_SYMBOL" '$3 == n && NF == 3 { print $1 }' "$syms")
