@@ -116,7 +116,7 @@ $(KLP_CONVERT): $(KLP_CONVERT_SOURCES) tools/kimage/kallsyms.h tools/kimage/kelf
 
 ibt: module $(IBTCHECK)
 	@$(call vmlinux_elf,$(KVER))
-	$(IBTCHECK) $(call VMLINUX,$(KVER)) $(MODDIR)/torpor.ko
+	$(IBTCHECK) $(call VMLINUX,$(KVER)) $(MODDIR)/torpor.ko $(KBUILD_TREE)/torpor.o
 
 # The check itself must find the faults planted in tools/ibt/fixture.S,
 # against 6.12, whose IBT seals the kernel functions the fixture names.
