@@ -199,7 +199,9 @@ bench: modules tool
 
 # $(call check_group,NAME,COMMAND[,BUDGET]): run COMMAND with its output
 # in $(CHECK)/NAME.log, print one result line and record the outcome, so
-# that check goes on after a failure.  A failure that is the emulator's
+# that check goes on after a failure.  A failed group's own reasons
+# come before its log's tail: a CI page that shortens the output keeps
+# the first lines of an excerpt.  A failure that is the emulator's
 # (EMULATOR_FAULT says which) is said out loud and run once more, its
 # log kept as NAME.first.log.  The re-run is recorded too, and counted
 # in the summary: a hang of torpor's own that looks like the emulator's
@@ -219,6 +221,8 @@ define check_group
 		echo "ok - $(1)"; echo "pass $(1)" >>$(CHECK)/results; \
 	else \
 		echo "not ok - $(1) ($(CHECK:$(CURDIR)/%=%)/$(1).log)"; \
+		grep -E '^(not ok |# (FAIL|STALLED): )' $(CHECK)/$(1).log | \
+			sed 's/^/#   why: /'; \
 		tail -n 40 $(CHECK)/$(1).log | sed 's/^/#   /'; \
 		echo "fail $(1)" >>$(CHECK)/results; \
 	fi; \
