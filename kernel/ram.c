@@ -139,7 +139,7 @@ void torpor_ram_walk(torpor_ram_range_fn fn, void *arg)
  */
 bool torpor_ram_frame_mapped(unsigned long pfn)
 {
-	return pfn_valid(pfn) && zone_spans_pfn(page_zone(pfn_to_page(pfn)), pfn);
+	return pfn_valid(pfn) && torpor_ram_page_spanned(pfn_to_page(pfn), pfn);
 }
 
 /**

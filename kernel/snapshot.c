@@ -66,6 +66,7 @@ struct torpor_snapshot {
 	unsigned long *saved;		/* frames in the image */
 	unsigned long *live;		/* saved frames written from where they are */
 	unsigned long *own;		/* torpor's copies and bitmaps */
+	unsigned long *free;		/* on the buddy lists at the copy */
 	struct list_head copies;
 	unsigned long nr_copies;
 	u64 *hashes;			/* of the live frames, in ascending order */
@@ -122,13 +123,13 @@ enum torpor_frame {
 /*
  * Reserved frames are saved only where the kernel maps them: the kernel
  * image and early allocations yes, firmware holes and KFENCE guards no.
- * Free frames are told apart later, from the buddy lists.
+ * Free frames are told apart later, from the buddy lists.  @page is that
+ * of @pfn, an online and valid frame.
  */
-static enum torpor_frame torpor_classify(unsigned long pfn)
+static enum torpor_frame torpor_classify_page(struct page *page,
+					      unsigned long pfn)
 {
-	struct page *page = pfn_to_online_page(pfn);
-
-	if (!page || !torpor_ram_frame_mapped(pfn) || PageOffline(page) ||
+	if (!torpor_ram_page_spanned(page, pfn) || PageOffline(page) ||
 	    page_is_guard(page) || torpor_pfn_nosave(pfn))
 		return TORPOR_FRAME_SKIP;
 	if (torpor_pfn_own(pfn))
@@ -136,6 +137,71 @@ static enum torpor_frame torpor_classify(unsigned long pfn)
 	if (PageReserved(page) && !kernel_page_present(page))
 		return TORPOR_FRAME_SKIP;
 	return TORPOR_FRAME_SAVE;
+}
+
+static enum torpor_frame torpor_classify(unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	if (!page || !pfn_valid(pfn))
+		return TORPOR_FRAME_SKIP;
+	return torpor_classify_page(page, pfn);
+}
+
+/* What the frames of a run have in common (torpor_runs_walk()). */
+enum torpor_run {
+	TORPOR_RUN_SKIP,	/* offline or not valid: none is saved */
+	TORPOR_RUN_MAPPED,	/* online and valid: torpor_classify_page() */
+	TORPOR_RUN_EACH,	/* ZONE_DEVICE shares the section: ask each */
+};
+
+static enum torpor_frame torpor_classify_in(enum torpor_run run,
+					    unsigned long pfn)
+{
+	if (run == TORPOR_RUN_EACH)
+		return torpor_classify(pfn);
+	return torpor_classify_page(pfn_to_page(pfn), pfn);
+}
+
+typedef void (*torpor_run_fn)(unsigned long start, unsigned long end,
+			      enum torpor_run run, void *arg);
+
+struct torpor_runs {
+	torpor_run_fn fn;
+	void *arg;
+};
+
+static void torpor_runs_range(unsigned long start, unsigned long end,
+			      void *data)
+{
+	struct torpor_runs *runs = data;
+	unsigned long pfn, next;
+	enum torpor_run run;
+
+	for (pfn = start; pfn < end; pfn = next) {
+		next = min(ALIGN(pfn + 1, PAGES_PER_SUBSECTION), end);
+		if (online_device_section(__pfn_to_section(pfn)))
+			run = TORPOR_RUN_EACH;
+		else if (pfn_to_online_page(pfn) && pfn_valid(pfn))
+			run = TORPOR_RUN_MAPPED;
+		else
+			run = TORPOR_RUN_SKIP;
+		runs->fn(pfn, next, run, runs->arg);
+	}
+}
+
+/*
+ * The frames of RAM in runs of up to a subsection (2 MiB) that are all
+ * online and valid or none: outside the sections ZONE_DEVICE shares, that
+ * holds for a whole subsection.  The walks over every frame ask it once a
+ * run instead of once a frame: under TCG, where a call costs some 130 ns,
+ * the two it takes were 40 % of a walk.
+ */
+static void torpor_runs_walk(torpor_run_fn fn, void *arg)
+{
+	struct torpor_runs runs = { .fn = fn, .arg = arg };
+
+	torpor_ram_walk(torpor_runs_range, &runs);
 }
 
 /*
@@ -153,8 +219,15 @@ static bool torpor_frame_lru(unsigned long pfn)
 	if (!folio_test_lru(folio) || folio_test_unevictable(folio) ||
 	    folio_maybe_dma_pinned(folio))
 		return false;
-	mapping = folio_mapping(folio);
-	return !mapping || !mapping_unevictable(mapping);
+	/*
+	 * As folio_mapping(), without its call for every page in use: an
+	 * anonymous folio's field is no address space, nor is that of one in
+	 * the swap cache (which folio_mapping() maps to the swap's, never
+	 * unevictable).
+	 */
+	mapping = READ_ONCE(folio->mapping);
+	return !mapping || ((unsigned long)mapping & PAGE_MAPPING_FLAGS) ||
+	       !mapping_unevictable(mapping);
 }
 
 /*
@@ -173,14 +246,16 @@ struct torpor_estimate {
 	unsigned long live;		/* of them on the LRU lists */
 };
 
-static void torpor_count_range(unsigned long start, unsigned long end,
-			       void *arg)
+static void torpor_count_run(unsigned long start, unsigned long end,
+			     enum torpor_run run, void *arg)
 {
 	struct torpor_estimate *e = arg;
 	unsigned long pfn;
 
+	if (run == TORPOR_RUN_SKIP)
+		return;
 	for (pfn = start; pfn < end; pfn++) {
-		if (torpor_classify(pfn) != TORPOR_FRAME_SAVE)
+		if (torpor_classify_in(run, pfn) != TORPOR_FRAME_SAVE)
 			continue;
 		e->candidates++;
 		if (torpor_frame_lru(pfn))
@@ -198,7 +273,7 @@ static unsigned long torpor_estimate_saveable(unsigned long *live)
 	unsigned long free;
 
 	drain_all_pages(NULL);
-	torpor_ram_walk(torpor_count_range, &e);
+	torpor_runs_walk(torpor_count_run, &e);
 	free = global_zone_page_state(NR_FREE_PAGES);
 	*live = e.live;
 	return e.candidates > free ? e.candidates - free : 0;
@@ -482,12 +557,14 @@ static int torpor_alloc_bitmaps(void)
 	snap.own = vzalloc(size);
 	snap.saved = vzalloc(size);
 	snap.live = vzalloc(size);
-	if (!snap.own || !snap.saved || !snap.live)
+	snap.free = vzalloc(size);
+	if (!snap.own || !snap.saved || !snap.live || !snap.free)
 		return torpor_stats_fail(-ENOMEM,
 			"cannot allocate snapshot bitmaps (%zu bytes)", size);
 	if (torpor_mark_vmalloc_own(snap.own, size) ||
 	    torpor_mark_vmalloc_own(snap.saved, size) ||
-	    torpor_mark_vmalloc_own(snap.live, size))
+	    torpor_mark_vmalloc_own(snap.live, size) ||
+	    torpor_mark_vmalloc_own(snap.free, size))
 		return torpor_stats_fail(-ERANGE, "bitmap beyond System RAM");
 	return 0;
 }
@@ -533,16 +610,22 @@ int torpor_snapshot_prepare(void)
 	return err;
 }
 
-static void torpor_mark_range(unsigned long start, unsigned long end,
-			      void *arg)
+static void torpor_mark_run(unsigned long start, unsigned long end,
+			    enum torpor_run run, void *arg)
 {
 	struct torpor_snapshot_counts *counts = arg;
 	unsigned long pfn;
 
-	for (pfn = start; pfn < min(end, snap.max_pfn); pfn++) {
+	end = min(end, snap.max_pfn);
+	if (run == TORPOR_RUN_SKIP) {
+		counts->skipped += end > start ? end - start : 0;
+		return;
+	}
+	for (pfn = find_next_zero_bit(snap.free, end, start); pfn < end;
+	     pfn = find_next_zero_bit(snap.free, end, pfn + 1)) {
 		if (!(pfn % TORPOR_WATCHDOG_PAGES))
 			touch_nmi_watchdog();
-		switch (torpor_classify(pfn)) {
+		switch (torpor_classify_in(run, pfn)) {
 		case TORPOR_FRAME_SAVE:
 			__set_bit(pfn, snap.saved);
 			if (counts->live < snap.nr_hashes && torpor_frame_live(pfn)) {
@@ -596,15 +679,14 @@ void torpor_snapshot_walk_free(torpor_free_fn fn, void *arg)
 	torpor_walk_zones(torpor_walk_zone_free, &walk);
 }
 
-static void torpor_unmark_free(unsigned long pfn, unsigned int order,
-			       void *arg)
+static void torpor_mark_free(unsigned long pfn, unsigned int order,
+			     void *arg)
 {
 	unsigned long *free = arg;
 
 	if (pfn + (1UL << order) > snap.max_pfn)
 		return;
-	torpor_bits_clear(snap.saved, pfn, 1UL << order);
-	torpor_bits_clear(snap.live, pfn, 1UL << order);
+	torpor_bits_set(snap.free, pfn, 1UL << order);
 	*free += 1UL << order;
 }
 
@@ -763,8 +845,10 @@ int torpor_snapshot_copy(void)
 	torpor_bits_zero(snap.live, snap.max_pfn);
 	memset(counts, 0, sizeof(*counts));
 	counts->copies = snap.nr_copies;
-	torpor_ram_walk(torpor_mark_range, counts);
-	torpor_snapshot_walk_free(torpor_unmark_free, &counts->free);
+	/* First the free frames: the walk of the rest skips them. */
+	torpor_bits_zero(snap.free, snap.max_pfn);
+	torpor_snapshot_walk_free(torpor_mark_free, &counts->free);
+	torpor_runs_walk(torpor_mark_run, counts);
 	counts->saved = torpor_bits_weight(snap.saved, snap.max_pfn);
 	counts->live = torpor_bits_weight(snap.live, snap.max_pfn);
 	torpor_check_memmap();
@@ -796,11 +880,13 @@ void torpor_snapshot_release(void)
 	vfree(snap.live);
 	vfree(snap.saved);
 	vfree(snap.own);
+	vfree(snap.free);
 	snap.hashes = NULL;
 	snap.nr_hashes = 0;
 	snap.live = NULL;
 	snap.saved = NULL;
 	snap.own = NULL;
+	snap.free = NULL;
 	/* Nothing is own any more: room counts between hibernations. */
 	snap.max_pfn = 0;
 }
