@@ -45,18 +45,6 @@ static inline void torpor_bits_set(unsigned long *map, unsigned long start,
 	}
 }
 
-static inline void torpor_bits_clear(unsigned long *map, unsigned long start,
-				     unsigned long n)
-{
-	while (n) {
-		unsigned long step = min(n, TORPOR_BITS_STEP);
-
-		bitmap_clear(map + BIT_WORD(start), start % BITS_PER_LONG, step);
-		start += step;
-		n -= step;
-	}
-}
-
 static inline unsigned long torpor_bits_weight(const unsigned long *map,
 					       unsigned long nbits)
 {
