@@ -14,6 +14,7 @@ typedef void (*torpor_ram_range_fn)(unsigned long start_pfn,
 				    unsigned long end_pfn, void *arg);
 void torpor_ram_walk(torpor_ram_range_fn fn, void *arg);
 bool torpor_ram_frame_mapped(unsigned long pfn);
+void torpor_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint, u64 *max_pfn);
 
 /*
  * The part of torpor_ram_frame_mapped() that must be asked frame by frame
@@ -25,6 +26,5 @@ static inline bool torpor_ram_page_spanned(struct page *page,
 {
 	return zone_spans_pfn(page_zone(page), pfn);
 }
-void torpor_ram_map(u32 *ranges, u64 *pages, u32 *fingerprint, u64 *max_pfn);
 
 #endif /* _TORPOR_RAM_H */
