@@ -48,10 +48,10 @@ TEST_F(bits, set_above_4g)
 }
 
 /*
- * An extent of 2^31 frames and more: __bitmap_set() takes an int.  Its own
- * map, a quarter of the fixture's: zeroing and counting it touches every
- * page, which on a loaded machine took the fixture's map near the
- * harness's timeout.
+ * An extent of 2^31 frames and more: __bitmap_set() takes an int.  On a
+ * map of its own, a quarter of the fixture's: zeroing and counting touch
+ * every page of the map, and the test should stay short on a loaded
+ * machine (it failed once beside a CI run, reason not kept).
  */
 TEST(set_2g_frames)
 {
