@@ -19,6 +19,7 @@
 # ROUNDS (default 3), BENCH_WORKLOAD=w1|w2|w3 (default w1), SMP, APPEND,
 # BENCH_DISK=fast|laptop (default fast: the disks as fast as the host's
 # page cache), BENCH_FLUSH=none|host (default none: see plan()),
+# BENCH_SWAP=written|sparse (default written: see bench_fresh_swap()),
 # BENCH_METHODS (some of the methods above, to compare two
 # builds of torpor alone, say; default all of them), BENCH_CPU (QEMU's
 # -cpu, default BENCH_CPU_DEFAULT).
@@ -74,7 +75,11 @@ plan()
 	host) BENCH_DRIVE_OPTS= ;;
 	*) scenario_fail "BENCH_FLUSH=$BENCH_FLUSH: not none or host" ;;
 	esac
-	BENCH_PROFILE="disk=${BENCH_DISK:-fast} flush=${BENCH_FLUSH:-none} cpu=$CPU"
+	case ${BENCH_SWAP:-written} in
+	written | sparse) ;;
+	*) scenario_fail "BENCH_SWAP=$BENCH_SWAP: not written or sparse" ;;
+	esac
+	BENCH_PROFILE="disk=${BENCH_DISK:-fast} flush=${BENCH_FLUSH:-none} swap=${BENCH_SWAP:-written} cpu=$CPU"
 	case ${BENCH_DISK:-fast} in
 	fast) ;;
 	laptop) bench_calibrate ;;
@@ -158,13 +163,22 @@ bench_other_guests()
 }
 
 # A new swap area: zeros and a swap header, as the first hibernation found.
+# The zeros are written into the disk's file (BENCH_SWAP=written), not
+# left as holes: QEMU's writes into a hole of the file cost the host a
+# new page each, three to five times a write over one it has, taken from
+# the same two cores as the guest's (performance.rst, "The swap disk").
 bench_fresh_swap()
 {
 	local img
 
 	img=$(disk_path swap)
-	truncate -s 0 "$img"
-	truncate -s "${BENCH_SWAP_MIB}M" "$img"
+	if [[ ${BENCH_SWAP:-written} == written ]]; then
+		dd if=/dev/zero of="$img" bs=1M count="$BENCH_SWAP_MIB" \
+			conv=notrunc status=none
+	else
+		truncate -s 0 "$img"
+		truncate -s "${BENCH_SWAP_MIB}M" "$img"
+	fi
 	mkswap "$img" >"$WORK/mkswap-swap.log" 2>&1 ||
 		scenario_fail "mkswap $img: $(tail -n 1 "$WORK/mkswap-swap.log")"
 }
