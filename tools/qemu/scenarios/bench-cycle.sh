@@ -165,7 +165,7 @@ bench_other_guests()
 # A new swap area: zeros and a swap header, as the first hibernation found.
 # The zeros are written into the disk's file (BENCH_SWAP=written), not
 # left as holes: QEMU's writes into a hole of the file cost the host a
-# new page each, three to five times a write over one it has, taken from
+# new page each, four to five times a write over one it has, taken from
 # the same two cores as the guest's (performance.rst, "The swap disk").
 bench_fresh_swap()
 {
