@@ -75,11 +75,12 @@ plan()
 	host) BENCH_DRIVE_OPTS= ;;
 	*) scenario_fail "BENCH_FLUSH=$BENCH_FLUSH: not none or host" ;;
 	esac
-	case ${BENCH_SWAP:-written} in
+	BENCH_SWAP=${BENCH_SWAP:-written}
+	case $BENCH_SWAP in
 	written | sparse) ;;
 	*) scenario_fail "BENCH_SWAP=$BENCH_SWAP: not written or sparse" ;;
 	esac
-	BENCH_PROFILE="disk=${BENCH_DISK:-fast} flush=${BENCH_FLUSH:-none} swap=${BENCH_SWAP:-written} cpu=$CPU"
+	BENCH_PROFILE="disk=${BENCH_DISK:-fast} flush=${BENCH_FLUSH:-none} swap=$BENCH_SWAP cpu=$CPU"
 	case ${BENCH_DISK:-fast} in
 	fast) ;;
 	laptop) bench_calibrate ;;
@@ -172,7 +173,7 @@ bench_fresh_swap()
 	local img
 
 	img=$(disk_path swap)
-	if [[ ${BENCH_SWAP:-written} == written ]]; then
+	if [[ $BENCH_SWAP == written ]]; then
 		dd if=/dev/zero of="$img" bs=1M count="$BENCH_SWAP_MIB" \
 			conv=notrunc status=none
 	else
