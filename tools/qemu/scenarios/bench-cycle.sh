@@ -480,7 +480,7 @@ stage_hibernate()
 	# Through the kernel's log, not the tty: the tty may still be sending
 	# the line when echo disk starts, and a kernel message printed then
 	# would land in the middle of it, where nothing finds it.
-	echo "harness: bench: hibernating ($(karg harness.bench_method))" >/dev/kmsg
+	log "bench: hibernating ($(karg harness.bench_method))" >/dev/kmsg
 	echo disk >/sys/power/state ||
 		fail "echo disk failed: $(dmesg | grep -E 'torpor:|PM:' | tail -n 1)"
 	dmesg -n "$console"
