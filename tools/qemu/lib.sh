@@ -11,7 +11,7 @@
 #	disk_path NAME            the disk's image file on the host
 #	boot STAGE [kernel=R] [smp=N] [mem=MIB] [append=ARGS] [timeout=S]
 #	     [cut_on=REGEX [cut_delay=S]] [blkdebug=NAME:CONFIG]
-#	     [drive_opts=OPTS]
+#	     [drive_opts=OPTS] [ram=prealloc|lazy]
 #	                          boot the guest once, running stage_STAGE;
 #	                          with cut_on, QEMU is killed (SIGKILL: a power
 #	                          cut) S seconds (default 0, fractions allowed)
@@ -21,7 +21,9 @@
 #	                          blkdebug driver with that rule file (errors
 #	                          injected for this boot only); drive_opts
 #	                          are more -drive options for every disk
-#	                          (e.g. throttling.bps-read=N)
+#	                          (e.g. throttling.bps-read=N); ram=prealloc
+#	                          has QEMU back all of the guest's RAM before
+#	                          it starts, lazy (the default) at first touch
 #	expect_cut                the last boot was cut (CUT_LINE: the last
 #	                          console line before the cut)
 #	expect_pass               the last boot's stage passed (SKIP skips)
@@ -205,6 +207,7 @@ boot()
 	local stage=$1 kernel=$KERNEL smp=$SMP mem=$MEM append=$APPEND
 	local timeout=$TIMEOUT opt drives=() name initrd vmlinuz names
 	local cut_on='' cut_delay=0 blkdebug='' drive_opts='' reboot='' file
+	local ram=()
 
 	shift
 	for opt; do
@@ -219,6 +222,8 @@ boot()
 		blkdebug=*) blkdebug=${opt#*=} ;;
 		drive_opts=*) drive_opts=${opt#*=} ;;
 		reboot=yes) reboot=yes ;;
+		ram=prealloc) ram=(-mem-prealloc) ;;
+		ram=lazy) ram=() ;;
 		*) scenario_fail "boot: unknown option '$opt'" ;;
 		esac
 	done
@@ -234,7 +239,7 @@ boot()
 	CUT_ON=$cut_on CUT_DELAY=$cut_delay REBOOT=$reboot \
 	qemu_run boot_classify "$stage" "$kernel" "$smp" "$mem" "$timeout" \
 		"console=ttyS0 panic=-1 harness.stage=$stage harness.disks=$names" "$append" \
-		-kernel "$vmlinuz" -initrd "$initrd" "${drives[@]}"
+		-kernel "$vmlinuz" -initrd "$initrd" "${drives[@]}" "${ram[@]}"
 }
 
 # qemu_run CLASSIFY STAGE KERNEL SMP MEM TIMEOUT CMDLINE APPEND QEMU-ARG...
