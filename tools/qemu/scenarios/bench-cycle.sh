@@ -153,7 +153,7 @@ bench_calibrate()
 
 	helper_build cpuspeed
 	host=$("$BUILD/qemu/cpuspeed")
-	boot calibrate mem="$BENCH_MEM" timeout=300
+	boot calibrate mem="$BENCH_MEM" timeout=300 ram="$BENCH_RAM"
 	expect_pass
 	guest=$(result cpuspeed)
 	BENCH_SLOWDOWN=$(awk -v h="$host" -v g="$guest" 'BEGIN { printf "%.1f", h / g }')
